@@ -1,0 +1,6 @@
+export { createApiRouter } from './router';
+export type { ApiRouter, ApiHandlers, HandlersOf, CallOutcome } from './router';
+export { EventBus } from './event-bus';
+export { appHandlers } from './handlers/app';
+export { profileHandlers } from './handlers/profiles';
+export { settingsHandlers } from './handlers/settings';

@@ -1,0 +1,12 @@
+export { openCache, Cache } from './cache';
+export type {
+  OpenedCache,
+  OpenCacheOptions,
+  StoredProfile,
+  DescribeEntry,
+  QueryHistoryEntry,
+  SavedQuery,
+} from './cache';
+export { KeyFileSecretBox, SecretUnreadableError } from './secret-box';
+export type { SecretBox } from './secret-box';
+export { cacheMigrations, latestCacheVersion, CacheTooNewError } from './migrations';

@@ -1,0 +1,2 @@
+export { startWebHost, contentSecurityPolicy } from './web';
+export type { WebHost, WebHostOptions } from './web';

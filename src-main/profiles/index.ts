@@ -1,0 +1,2 @@
+export { ProfilesService, splitSecrets } from './profiles-service';
+export type { PostgresTarget } from './profiles-service';

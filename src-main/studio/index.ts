@@ -1,0 +1,3 @@
+export { createStudio } from './studio';
+export type { Studio, StudioOptions } from './studio';
+export { defaultUserDataDir, appRoot, rendererDir, appVersion, PRODUCT_NAME } from './paths';

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { AppInfo, HostKind } from '../../src-shared/api';
+import {
+  EventBus,
+  appHandlers,
+  createApiRouter,
+  profileHandlers,
+  settingsHandlers,
+  type ApiRouter,
+} from '../api';
+import { KeyFileSecretBox, openCache, type Cache, type SecretBox } from '../cache';
+import { ProfilesService } from '../profiles';
+import { SettingsService } from '../settings';
+import { PRODUCT_NAME, appVersion } from './paths';
+
+export interface StudioOptions {
+  userDataDir: string;
+  host: HostKind;
+  /** Electron passes its safeStorage box; elsewhere a key file in the user-data folder. */
+  secretBox?: SecretBox;
+  /** Where unexpected handler failures go in full; defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+/** Everything the main process owns, wired once and shared by every host. */
+export interface Studio {
+  readonly router: ApiRouter;
+  readonly events: EventBus;
+  readonly cache: Cache;
+  readonly profiles: ProfilesService;
+  readonly settings: SettingsService;
+  info(): AppInfo;
+  close(): void;
+}
+
+export function createStudio(options: StudioOptions): Studio {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const secretBox =
+    options.secretBox ?? new KeyFileSecretBox(join(options.userDataDir, 'secrets.key'));
+  const cacheFile = join(options.userDataDir, 'cache.sqlite');
+  const { cache, notice } = openCache({ file: cacheFile, secretBox });
+  if (notice) log(`connect-studio: ${notice}`);
+
+  const events = new EventBus();
+  const settings = new SettingsService(cache, events);
+  const profiles = new ProfilesService(cache);
+  const version = appVersion();
+  const info = (): AppInfo => ({
+    name: PRODUCT_NAME,
+    version,
+    host: options.host,
+    platform: `${process.platform}-${process.arch}`,
+    nodeVersion: process.versions.node,
+    userDataDir: options.userDataDir,
+    cacheFile,
+    secretStorage: secretBox.kind,
+    startupNotice: notice,
+  });
+
+  const router = createApiRouter(
+    {
+      ...appHandlers(info),
+      ...profileHandlers(profiles, settings, events),
+      ...settingsHandlers(settings),
+    },
+    {
+      onInternalError: (method, error) =>
+        log(
+          `connect-studio: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+    },
+  );
+
+  return {
+    router,
+    events,
+    cache,
+    profiles,
+    settings,
+    info,
+    close: () => cache.close(),
+  };
+}

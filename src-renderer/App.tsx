@@ -1,0 +1,104 @@
+import { useEffect } from 'react';
+import { Icon } from './components/Icon';
+import { Notices } from './components/Notices';
+import { StatusBar } from './components/StatusBar';
+import { useHashRoute } from './state/route';
+import { useStudio } from './state/studio';
+import { workspaces } from './workspaces';
+
+const isMac = /Mac/i.test(navigator.platform);
+
+export function App() {
+  const { settings, loadError, profiles } = useStudio();
+  // With nothing connected yet, Connections is where work starts.
+  const [route, go] = useHashRoute('connections');
+  const current = workspaces.find((w) => w.id === route) ?? workspaces[0]!;
+
+  useEffect(() => {
+    const theme = settings?.theme ?? 'system';
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [settings?.theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const index = Number(e.key) - 1;
+      const target = workspaces[index];
+      if (target) {
+        e.preventDefault();
+        go(target.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [go]);
+
+  useEffect(() => {
+    document.title = `${current.label} — Connect Studio`;
+  }, [current.label]);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Workspaces">
+        <div className="sidebar__brand">
+          <span className="sidebar__logo" aria-hidden="true">
+            ⇄
+          </span>
+          <span>Connect Studio</span>
+        </div>
+        <ul>
+          {workspaces.map((w, i) => (
+            <li key={w.id}>
+              <a
+                href={`#/${w.id}`}
+                className={w.id === current.id ? 'is-current' : ''}
+                aria-current={w.id === current.id ? 'page' : undefined}
+                title={`${w.label} (${isMac ? '⌘' : 'Ctrl+'}${i + 1})`}
+              >
+                <Icon name={w.id} />
+                <span>{w.label}</span>
+                {w.id === 'connections' && profiles.length > 0 ? (
+                  <span className="sidebar__count">{profiles.length}</span>
+                ) : null}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <ThemeSwitch />
+      </nav>
+      <main className="content" id="content">
+        {loadError ? (
+          <div className="load-error" role="alert">
+            <h1>The studio is not answering</h1>
+            <p>{loadError}</p>
+          </div>
+        ) : (
+          <current.Component />
+        )}
+      </main>
+      <StatusBar />
+      <Notices />
+    </div>
+  );
+}
+
+function ThemeSwitch() {
+  const { settings, updateSettings } = useStudio();
+  const theme = settings?.theme ?? 'system';
+  return (
+    <label className="sidebar__theme">
+      <span>Theme</span>
+      <select
+        value={theme}
+        onChange={(e) =>
+          void updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })
+        }
+      >
+        <option value="system">Follow the OS</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </label>
+  );
+}

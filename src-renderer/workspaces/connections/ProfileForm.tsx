@@ -1,0 +1,303 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, type ConnectionTestResult, type ProfileSummary } from '../../../src-shared/api';
+import { api } from '../../api';
+import { Icon } from '../../components/Icon';
+import { LOGIN_URLS, draftFromForm, fieldOfProblem, type ProfileFormValues } from './form-model';
+import { TestResultView } from './TestResultView';
+
+interface Props {
+  initial: ProfileFormValues;
+  savedSecrets: string[];
+  onSaved(profile: ProfileSummary): void;
+  onClose(): void;
+}
+
+type FieldErrors = Partial<Record<keyof ProfileFormValues, string>>;
+
+/** Add or edit one profile; test it before (or without) saving. */
+export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) {
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'saving' | 'testing' | null>(null);
+  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  const editing = Boolean(values.id);
+  const isOrg = values.kind === 'salesforce';
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const set = <K extends keyof ProfileFormValues>(key: K, value: ProfileFormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+    setResult(null);
+  };
+
+  const showError = (error: unknown) => {
+    if (error instanceof ApiError && error.code === 'BAD_PARAMS') {
+      const problems = (
+        error.details as { problems?: { path: string; message: string }[] } | undefined
+      )?.problems;
+      const byField: FieldErrors = {};
+      const loose: string[] = [];
+      for (const p of problems ?? []) {
+        const field = fieldOfProblem(p.path);
+        if (field) byField[field] = p.message;
+        else loose.push(p.path ? `${p.path}: ${p.message}` : p.message);
+      }
+      setErrors(byField);
+      setFormError(loose.length ? loose.join('; ') : problems?.length ? null : error.message);
+      return;
+    }
+    if (error instanceof ApiError && error.code === 'CONFLICT') {
+      const field = (error.details as { field?: string } | undefined)?.field;
+      if (field === 'name') {
+        setErrors({ name: error.message });
+        return;
+      }
+    }
+    setFormError(error instanceof Error ? error.message : String(error));
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy('saving');
+    setFormError(null);
+    try {
+      onSaved(await api.profiles.save(draftFromForm(values)));
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const test = async () => {
+    setBusy('testing');
+    setFormError(null);
+    setResult(null);
+    try {
+      setResult(
+        await api.profiles.test({
+          ...(values.id ? { id: values.id } : {}),
+          profile: draftFromForm(values),
+        }),
+      );
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const secretPlaceholder = (name: string) =>
+    savedSecrets.includes(name) ? 'saved — leave blank to keep' : '';
+
+  const field = (key: keyof ProfileFormValues, label: string, input: ReactNode, help?: string) => (
+    <label className={`field ${errors[key] ? 'field--error' : ''}`}>
+      <span className="field__label">{label}</span>
+      {input}
+      {errors[key] ? (
+        <span className="field__error" role="alert">
+          {errors[key]}
+        </span>
+      ) : help ? (
+        <span className="field__help">{help}</span>
+      ) : null}
+    </label>
+  );
+
+  const text = (key: keyof ProfileFormValues, props: Record<string, unknown> = {}) => (
+    <input
+      name={key}
+      value={String(values[key] ?? '')}
+      onChange={(e) => set(key, e.target.value as never)}
+      aria-invalid={Boolean(errors[key])}
+      spellCheck={false}
+      autoComplete="off"
+      {...props}
+    />
+  );
+
+  return (
+    <div
+      className="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-label={editing ? 'Edit connection' : 'New connection'}
+    >
+      <form className="drawer__body" onSubmit={submit} noValidate>
+        <header className="drawer__header">
+          <h2>
+            {editing ? 'Edit' : 'New'} {isOrg ? 'Salesforce org' : 'Postgres database'}
+          </h2>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close"
+            onClick={onClose}
+            title="Close (Esc)"
+          >
+            <Icon name="close" />
+          </button>
+        </header>
+
+        {field(
+          'name',
+          'Name',
+          text('name', {
+            autoFocus: true,
+            placeholder: isOrg ? 'e.g. Acme sandbox' : 'e.g. Local app database',
+          }),
+        )}
+
+        {isOrg ? (
+          <>
+            <div className="segmented" role="radiogroup" aria-label="Sign in with">
+              {(['password', 'token'] as const).map((m) => (
+                <button
+                  key={m}
+                  type="button"
+                  role="radio"
+                  aria-checked={values.sfMethod === m}
+                  className={values.sfMethod === m ? 'is-selected' : ''}
+                  onClick={() => set('sfMethod', m)}
+                >
+                  {m === 'password' ? 'Username + password' : 'Access token'}
+                </button>
+              ))}
+            </div>
+            {values.sfMethod === 'password' ? (
+              <>
+                {field(
+                  'loginUrl',
+                  'Login URL',
+                  <div className="input-with-chips">
+                    {text('loginUrl', { className: 'mono' })}
+                    {Object.entries(LOGIN_URLS).map(([label, url]) => (
+                      <button
+                        key={label}
+                        type="button"
+                        className="chip"
+                        onClick={() => set('loginUrl', url)}
+                      >
+                        {label}
+                      </button>
+                    ))}
+                  </div>,
+                  'Production, sandbox, your My Domain, or a local org',
+                )}
+                {field(
+                  'username',
+                  'Username',
+                  text('username', { className: 'mono', placeholder: 'you@example.com' }),
+                )}
+                {field(
+                  'password',
+                  'Password',
+                  text('password', {
+                    type: 'password',
+                    placeholder: secretPlaceholder('password'),
+                  }),
+                )}
+                {field(
+                  'securityToken',
+                  'Security token',
+                  text('securityToken', {
+                    type: 'password',
+                    placeholder: secretPlaceholder('securityToken') || 'optional',
+                  }),
+                  'Needed from networks your org does not trust; it is appended to the password',
+                )}
+              </>
+            ) : (
+              <>
+                {field(
+                  'instanceUrl',
+                  'Instance URL',
+                  text('instanceUrl', {
+                    className: 'mono',
+                    placeholder: 'https://yourdomain.my.salesforce.com',
+                  }),
+                )}
+                {field(
+                  'accessToken',
+                  'Access token',
+                  text('accessToken', {
+                    type: 'password',
+                    placeholder: secretPlaceholder('accessToken'),
+                  }),
+                  'A session id or OAuth access token, e.g. from `sf org display`',
+                )}
+              </>
+            )}
+            {field('apiVersion', 'API version', text('apiVersion', { className: 'input--short' }))}
+          </>
+        ) : (
+          <>
+            <div className="segmented" role="radiogroup" aria-label="Database">
+              {(['url', 'embedded'] as const).map((m) => (
+                <button
+                  key={m}
+                  type="button"
+                  role="radio"
+                  aria-checked={values.pgMethod === m}
+                  className={values.pgMethod === m ? 'is-selected' : ''}
+                  onClick={() => set('pgMethod', m)}
+                >
+                  {m === 'url' ? 'Database URL' : 'Embedded'}
+                </button>
+              ))}
+            </div>
+            {values.pgMethod === 'url' ? (
+              field(
+                'url',
+                'Database URL',
+                text('url', {
+                  className: 'mono',
+                  placeholder: 'postgres://user:password@localhost:5432/app',
+                }),
+                savedSecrets.includes('password')
+                  ? 'The saved password is kept unless the URL carries a new one'
+                  : 'For Heroku, add ?sslmode=require',
+              )
+            ) : (
+              <p className="muted">
+                The studio runs its own PostgreSQL in its data folder. Nothing to install.
+              </p>
+            )}
+            {field(
+              'schema',
+              'Schema',
+              text('schema', { className: 'input--short' }),
+              'Where the mapped tables live (Heroku Connect uses salesforce)',
+            )}
+          </>
+        )}
+
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        {result ? <TestResultView result={result} /> : null}
+
+        <footer className="drawer__footer">
+          <button type="button" className="button" onClick={test} disabled={busy !== null}>
+            {busy === 'testing' ? 'Testing…' : 'Test connection'}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="button button--quiet" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy !== null}>
+            {busy === 'saving' ? 'Saving…' : 'Save'}
+          </button>
+        </footer>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export { ConnectionsWorkspace } from './ConnectionsWorkspace';

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ProfileSummary, Settings } from './models';
+
+/** Events the main process pushes to every connected renderer. */
+export const apiEvents = {
+  'profiles.changed': z.object({ profiles: z.array(ProfileSummary) }),
+  'settings.changed': Settings,
+  'app.notice': z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+  }),
+} as const;
+
+export type ApiEventName = keyof typeof apiEvents;
+export type ApiEventPayload<E extends ApiEventName> = z.output<(typeof apiEvents)[E]>;
+
+export type ApiEventEnvelope = {
+  [E in ApiEventName]: { event: E; payload: ApiEventPayload<E> };
+}[ApiEventName];
+
+export function isApiEventName(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiEvents, name);
+}
