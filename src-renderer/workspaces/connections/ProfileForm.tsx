@@ -96,26 +96,33 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
   const secretPlaceholder = (name: string) =>
     savedSecrets.includes(name) ? 'saved — leave blank to keep' : '';
 
+  // Label, input and message are tied by id, so the input's accessible name is just its label.
   const field = (key: keyof ProfileFormValues, label: string, input: ReactNode, help?: string) => (
-    <label className={`field ${errors[key] ? 'field--error' : ''}`}>
-      <span className="field__label">{label}</span>
+    <div className={`field ${errors[key] ? 'field--error' : ''}`}>
+      <label className="field__label" htmlFor={`pf-${key}`}>
+        {label}
+      </label>
       {input}
       {errors[key] ? (
-        <span className="field__error" role="alert">
+        <span id={`pf-${key}-msg`} className="field__error" role="alert">
           {errors[key]}
         </span>
       ) : help ? (
-        <span className="field__help">{help}</span>
+        <span id={`pf-${key}-msg`} className="field__help">
+          {help}
+        </span>
       ) : null}
-    </label>
+    </div>
   );
 
   const text = (key: keyof ProfileFormValues, props: Record<string, unknown> = {}) => (
     <input
+      id={`pf-${key}`}
       name={key}
       value={String(values[key] ?? '')}
       onChange={(e) => set(key, e.target.value as never)}
       aria-invalid={Boolean(errors[key])}
+      aria-describedby={`pf-${key}-msg`}
       spellCheck={false}
       autoComplete="off"
       {...props}
