@@ -11,7 +11,8 @@ const cli = join(root, 'out', 'main', 'cli.js');
 
 if (!existsSync(cli)) {
   process.stderr.write('connect-studio: first run, building the app (npm run build)…\n');
-  const viteBin = require.resolve('electron-vite/bin/electron-vite.js', { paths: [root] });
+  // electron-vite does not export its bin path, so reach it by folder.
+  const viteBin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
   const built = spawnSync(process.execPath, [viteBin, 'build'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],

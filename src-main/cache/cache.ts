@@ -83,10 +83,11 @@ function openDatabase(file: string): Database.Database {
   try {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
+    db.pragma('busy_timeout = 5000');
+    // Migrate (and refuse a newer schema) before switching the file to WAL.
+    migrate(db, file);
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, file);
     return db;
   } catch (error) {
     db.close();

@@ -98,7 +98,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         res.destroy();
       } else if (error instanceof URIError) {
         // decodeURIComponent throws on a malformed %-escape in the path: bad input, not our bug.
-        sendError(res, 400, { code: 'BAD_PARAMS', message: 'The address has a malformed %-escape.' });
+        sendError(res, 400, {
+          code: 'BAD_PARAMS',
+          message: 'The address has a malformed %-escape.',
+        });
       } else {
         sendError(res, 500, { code: 'INTERNAL', message: String(error) });
       }

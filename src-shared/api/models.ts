@@ -21,55 +21,65 @@ export const ProfileName = z
 
 /** How a Salesforce profile signs in. Secrets are optional on save: omitted means "keep". */
 export const SalesforceAuthInput = z.discriminatedUnion('method', [
-  z.object({
-    method: z.literal('password'),
-    loginUrl: httpUrl('login URL').default('https://login.salesforce.com'),
-    username: z.string().trim().min(1, 'username is required'),
-    password: z.string().optional(),
-    securityToken: z.string().optional(),
-  }),
-  z.object({
-    method: z.literal('token'),
-    instanceUrl: httpUrl('instance URL'),
-    accessToken: z.string().optional(),
-  }),
+  z
+    .object({
+      method: z.literal('password'),
+      loginUrl: httpUrl('login URL').default('https://login.salesforce.com'),
+      username: z.string().trim().min(1, 'username is required'),
+      password: z.string().optional(),
+      securityToken: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('token'),
+      instanceUrl: httpUrl('instance URL'),
+      accessToken: z.string().optional(),
+    })
+    .strict(),
 ]);
 
 export const PostgresConnectionInput = z.discriminatedUnion('method', [
-  z.object({
-    method: z.literal('url'),
-    url: z
-      .string()
-      .trim()
-      .min(1, 'database URL is required')
-      .refine((v) => /^postgres(ql)?:\/\/.+/i.test(v), {
-        message:
-          'database URL must start with postgres:// e.g. postgres://user:pass@localhost:5432/app',
-      }),
-  }),
-  z.object({ method: z.literal('embedded') }),
+  z
+    .object({
+      method: z.literal('url'),
+      url: z
+        .string()
+        .trim()
+        .min(1, 'database URL is required')
+        .refine((v) => /^postgres(ql)?:\/\/.+/i.test(v), {
+          message:
+            'database URL must start with postgres:// e.g. postgres://user:pass@localhost:5432/app',
+        }),
+    })
+    .strict(),
+  z.object({ method: z.literal('embedded') }).strict(),
 ]);
 
-const SalesforceProfileInput = z.object({
-  kind: z.literal('salesforce'),
-  id: z.string().min(1).optional(),
-  name: ProfileName,
-  apiVersion: ApiVersion.default('62.0'),
-  auth: SalesforceAuthInput,
-});
+const SalesforceProfileInput = z
+  .object({
+    kind: z.literal('salesforce'),
+    id: z.string().min(1).optional(),
+    name: ProfileName,
+    apiVersion: ApiVersion.default('62.0'),
+    auth: SalesforceAuthInput,
+  })
+  .strict();
 
-const PostgresProfileInput = z.object({
-  kind: z.literal('postgres'),
-  id: z.string().min(1).optional(),
-  name: ProfileName,
-  schema: z
-    .string()
-    .trim()
-    .min(1)
-    .max(63, 'schema must be at most 63 characters (a Postgres identifier)')
-    .default('salesforce'),
-  connection: PostgresConnectionInput,
-});
+const PostgresProfileInput = z
+  .object({
+    kind: z.literal('postgres'),
+    id: z.string().min(1).optional(),
+    name: ProfileName,
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .max(63, 'schema must be at most 63 characters (a Postgres identifier)')
+      .default('salesforce'),
+    connection: PostgresConnectionInput,
+  })
+  .strict();
 
 export const ProfileInput = z.discriminatedUnion('kind', [
   SalesforceProfileInput,
