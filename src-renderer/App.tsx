@@ -14,11 +14,7 @@ export function App() {
   const [route, go] = useHashRoute('connections');
   const current = workspaces.find((w) => w.id === route) ?? workspaces[0]!;
 
-  useEffect(() => {
-    const theme = settings?.theme ?? 'system';
-    if (theme === 'system') delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
-  }, [settings?.theme]);
+  useTheme(settings?.theme ?? 'system');
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -81,6 +77,20 @@ export function App() {
       <Notices />
     </div>
   );
+}
+
+/** Puts the chosen theme on <html>; "system" follows the OS, live. */
+function useTheme(theme: 'system' | 'light' | 'dark') {
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && media.matches);
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
 }
 
 function ThemeSwitch() {

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closedPort } from '../support/net';
 import type { Page } from '@playwright/test';
 import { expect, test } from './studio-fixture';
 
@@ -17,16 +17,6 @@ const WORKSPACES = [
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** A port nothing listens on: bound, read, released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
-    });
-  });
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -153,6 +143,11 @@ test('create, test, edit and remove connection profiles', async ({ page, studio 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await shoot(page, 'connections-dark');
   await page.getByLabel('Theme').selectOption('system');
+  // "Follow the OS" tracks the OS setting live.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 
   await renamed.getByRole('button', { name: 'Remove' }).click();
   await renamed.getByRole('button', { name: 'Remove' }).click();
