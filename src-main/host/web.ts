@@ -162,7 +162,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       params = await readJson(req);
     } catch (error) {
-      sendError(res, 400, { code: 'BAD_PARAMS', message: (error as Error).message });
+      const status = error instanceof BodyTooLargeError ? 413 : 400;
+      sendError(res, status, { code: 'BAD_PARAMS', message: (error as Error).message });
       return;
     }
     const outcome = await options.studio.router.call(method, params);
@@ -270,20 +271,28 @@ function cookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
+class BodyTooLargeError extends Error {}
+
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit, keep reading but drop the bytes: the client then receives the 413
+      // instead of a reset connection.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(
+          new BodyTooLargeError(
+            `The request body is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ` +
+              `${MAX_BODY_BYTES / 1024 / 1024} MB.`,
+          ),
+        );
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (text === '') return resolveBody({});
       try {

@@ -142,6 +142,22 @@ describe('web host: API errors', () => {
     });
   });
 
+  it('answers 413 with the limit for a body over 20 MB, instead of dropping the connection', async () => {
+    const answer = await httpRequest(host.url, {
+      method: 'POST',
+      path: '/api/profiles.save',
+      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+      body: `{"name":"${'a'.repeat(21 * 1024 * 1024)}"}`,
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.json).toEqual({
+      error: {
+        code: 'BAD_PARAMS',
+        message: 'The request body is 21.0 MB; the limit is 20 MB.',
+      },
+    });
+  });
+
   it('answers 400 BAD_PARAMS naming the field for invalid params', async () => {
     const answer = await callApi(
       host.url,
