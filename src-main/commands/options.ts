@@ -1,4 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  API_VERSION_PATTERN,
+  DEFAULT_API_VERSION,
+  DEFAULT_LOGIN_URL,
+  HTTP_URL_PATTERN,
+  POSTGRES_URL_PATTERN,
+} from '../../src-shared/api';
 import { UsageError } from './errors';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -69,9 +76,6 @@ export type OrgSelection =
   | { kind: 'profile'; name: string }
   | { kind: 'describe'; dir: string };
 
-const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
-export const DEFAULT_API_VERSION = '62.0';
-
 /** Reads the org options, falling back to the SF_* variables. Null when nothing names an org. */
 export function resolveOrgSelection(
   values: ParsedValues,
@@ -82,7 +86,7 @@ export function resolveOrgSelection(
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
   const apiVersion = flag('api-version') ?? DEFAULT_API_VERSION;
-  if (!/^\d{2}\.0$/.test(apiVersion)) {
+  if (!API_VERSION_PATTERN.test(apiVersion)) {
     throw new UsageError(`--api-version ${apiVersion} is not a version; use the form 62.0`);
   }
   const ways = [
@@ -153,7 +157,7 @@ export function resolveDbUrl(
     typeof values.db === 'string' && values.db.trim() !== '' ? values.db.trim() : undefined;
   const url = given ?? (env.DATABASE_URL?.trim() || undefined);
   if (url === undefined) return null;
-  if (!/^postgres(ql)?:\/\/.+/i.test(url)) {
+  if (!POSTGRES_URL_PATTERN.test(url)) {
     throw new UsageError(
       `${given ? '--db' : 'DATABASE_URL'} must be a postgres:// URL, e.g. postgres://user:pass@localhost:5432/app`,
     );
@@ -181,7 +185,7 @@ function need(value: string | undefined, what: string): string {
 }
 
 function checkUrl(value: string, option: string): string {
-  if (!/^https?:\/\/[^\s/]+/i.test(value)) {
+  if (!HTTP_URL_PATTERN.test(value)) {
     throw new UsageError(`${option} ${value} is not a URL; use e.g. https://login.salesforce.com`);
   }
   return value.replace(/\/+$/, '');

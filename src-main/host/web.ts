@@ -80,13 +80,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   // Only our own origin may talk to us: blocks DNS rebinding and cross-site requests.
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  // Filled in once the port is known.
+  let allowedHosts = new Set<string>();
   const sameOrigin = (req: IncomingMessage): boolean => {
-    if (!allowedHosts().has(req.headers.host ?? '')) return false;
+    if (!allowedHosts.has(req.headers.host ?? '')) return false;
     const origin = req.headers.origin;
     if (origin === undefined || origin === 'null') return origin === undefined;
     try {
-      return allowedHosts().has(new URL(origin).host);
+      return allowedHosts.has(new URL(origin).host);
     } catch {
       return false;
     }
@@ -231,6 +232,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const url = `http://127.0.0.1:${port}/`;
 
   return {

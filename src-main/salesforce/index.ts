@@ -1,5 +1,4 @@
 export { testSalesforceConnection } from './test-connection';
 export { explainSalesforceError } from './errors';
 export type { Explained } from './errors';
-export { describeTarget } from './targets';
 export type { SalesforceTarget } from './targets';

@@ -9,9 +9,3 @@ export type SalesforceTarget =
       apiVersion: string;
     }
   | { method: 'token'; instanceUrl: string; accessToken: string; apiVersion: string };
-
-export function describeTarget(target: SalesforceTarget): string {
-  return target.method === 'password'
-    ? `${target.username} at ${target.loginUrl}`
-    : `access token at ${target.instanceUrl}`;
-}

@@ -10,7 +10,7 @@ export function useHashRoute(fallback: string): [string, (route: string) => void
     return () => window.removeEventListener('hashchange', onChange);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  return [route, (next: string) => (window.location.hash = `#/${next}`)];
+  return [route, navigate];
 }
 
 export function navigate(route: string): void {

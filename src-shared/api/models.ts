@@ -1,15 +1,25 @@
 import { z } from 'zod';
 
+/** Defaults and formats shared by the contract, the CLI and the forms. */
+export const DEFAULT_API_VERSION = '62.0';
+export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 /** Salesforce API versions look like "62.0". */
-export const ApiVersion = z.string().regex(/^\d{2}\.0$/, 'must look like 62.0 (two digits, ".0")');
+export const API_VERSION_PATTERN = /^\d{2}\.0$/;
+/** http(s) with a host; http is allowed for a local org. */
+export const HTTP_URL_PATTERN = /^https?:\/\/[^\s/]+/i;
+export const POSTGRES_URL_PATTERN = /^postgres(ql)?:\/\/.+/i;
+
+export const ApiVersion = z
+  .string()
+  .regex(API_VERSION_PATTERN, `must look like ${DEFAULT_API_VERSION} (two digits, ".0")`);
 
 const httpUrl = (what: string) =>
   z
     .string()
     .trim()
     .min(1, `${what} is required`)
-    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), {
-      message: `${what} must start with https:// (or http:// for a local org), e.g. https://login.salesforce.com`,
+    .refine((v) => HTTP_URL_PATTERN.test(v), {
+      message: `${what} must start with https:// (or http:// for a local org), e.g. ${DEFAULT_LOGIN_URL}`,
     })
     .transform((v) => v.replace(/\/+$/, ''));
 
@@ -24,7 +34,7 @@ export const SalesforceAuthInput = z.discriminatedUnion('method', [
   z
     .object({
       method: z.literal('password'),
-      loginUrl: httpUrl('login URL').default('https://login.salesforce.com'),
+      loginUrl: httpUrl('login URL').default(DEFAULT_LOGIN_URL),
       username: z.string().trim().min(1, 'username is required'),
       password: z.string().optional(),
       securityToken: z.string().optional(),
@@ -47,7 +57,7 @@ export const PostgresConnectionInput = z.discriminatedUnion('method', [
         .string()
         .trim()
         .min(1, 'database URL is required')
-        .refine((v) => /^postgres(ql)?:\/\/.+/i.test(v), {
+        .refine((v) => POSTGRES_URL_PATTERN.test(v), {
           message:
             'database URL must start with postgres:// e.g. postgres://user:pass@localhost:5432/app',
         }),
@@ -61,7 +71,7 @@ const SalesforceProfileInput = z
     kind: z.literal('salesforce'),
     id: z.string().min(1).optional(),
     name: ProfileName,
-    apiVersion: ApiVersion.default('62.0'),
+    apiVersion: ApiVersion.default(DEFAULT_API_VERSION),
     auth: SalesforceAuthInput,
   })
   .strict();
@@ -139,7 +149,7 @@ export const Settings = z.object({
   theme: Theme.default('system'),
   activeOrgProfileId: z.string().nullable().default(null),
   activeDbProfileId: z.string().nullable().default(null),
-  defaultApiVersion: ApiVersion.default('62.0'),
+  defaultApiVersion: ApiVersion.default(DEFAULT_API_VERSION),
 });
 export type Settings = z.output<typeof Settings>;
 

@@ -1,4 +1,9 @@
-import type { ProfileInputDraft, ProfileSummary } from '../../../src-shared/api';
+import {
+  DEFAULT_API_VERSION,
+  DEFAULT_LOGIN_URL,
+  type ProfileInputDraft,
+  type ProfileSummary,
+} from '../../../src-shared/api';
 
 /** The form's fields as the user types them; turned into a contract draft on submit. */
 export interface ProfileFormValues {
@@ -19,13 +24,13 @@ export interface ProfileFormValues {
 }
 
 export const LOGIN_URLS = {
-  Production: 'https://login.salesforce.com',
+  Production: DEFAULT_LOGIN_URL,
   Sandbox: 'https://test.salesforce.com',
 } as const;
 
 export function emptyForm(
   kind: ProfileFormValues['kind'],
-  defaultApiVersion = '62.0',
+  defaultApiVersion = DEFAULT_API_VERSION,
 ): ProfileFormValues {
   return {
     kind,
