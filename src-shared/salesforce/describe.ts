@@ -1,0 +1,159 @@
+// Describe metadata in Salesforce's own wire shape (GET /sobjects and /sobjects/X/describe).
+// Only the keys our code reads are typed; describes saved from a real org carry many more,
+// which pass through untouched.
+
+export type FieldType =
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'multipicklist'
+  | 'combobox'
+  | 'boolean'
+  | 'int'
+  | 'long'
+  | 'double'
+  | 'currency'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'base64'
+  | 'address'
+  | 'location'
+  | 'encryptedstring'
+  | 'anyType'
+  | 'complexvalue';
+
+export interface PicklistEntry {
+  value: string;
+  label: string;
+  active: boolean;
+  defaultValue: boolean;
+}
+
+export interface FieldDescribe {
+  name: string;
+  label: string;
+  type: FieldType | (string & {});
+  length: number;
+  precision: number;
+  scale: number;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  defaultedOnCreate: boolean;
+  calculated: boolean;
+  autoNumber?: boolean;
+  custom: boolean;
+  externalId: boolean;
+  idLookup?: boolean;
+  unique: boolean;
+  caseSensitive?: boolean;
+  nameField?: boolean;
+  referenceTo: string[];
+  relationshipName: string | null;
+  relationshipOrder?: number | null;
+  polymorphicForeignKey?: boolean;
+  cascadeDelete?: boolean;
+  picklistValues: PicklistEntry[];
+  restrictedPicklist?: boolean;
+  filterable: boolean;
+  sortable: boolean;
+  groupable: boolean;
+  aggregatable: boolean;
+  compoundFieldName?: string | null;
+  deprecatedAndHidden?: boolean;
+  /** A field the integration user may not read is absent from a real describe; tests set this. */
+  permissionable?: boolean;
+}
+
+export interface ChildRelationship {
+  childSObject: string;
+  field: string;
+  relationshipName: string | null;
+  cascadeDelete: boolean;
+}
+
+export interface GlobalSObject {
+  name: string;
+  label: string;
+  labelPlural?: string;
+  keyPrefix: string | null;
+  custom: boolean;
+  queryable: boolean;
+  createable?: boolean;
+  updateable?: boolean;
+  deletable?: boolean;
+  replicateable?: boolean;
+  retrieveable?: boolean;
+}
+
+export interface SObjectDescribe extends GlobalSObject {
+  fields: FieldDescribe[];
+  childRelationships: ChildRelationship[];
+}
+
+/** Case-insensitive lookups over a set of describes, as Salesforce resolves names. */
+export interface DescribeCatalog {
+  /** Every object the org lists (describeGlobal), described or not. */
+  objects(): readonly GlobalSObject[];
+  /** The full describe, or undefined when the object is unknown or not loaded. */
+  describe(objectName: string): SObjectDescribe | undefined;
+  field(objectName: string, fieldName: string): FieldDescribe | undefined;
+  /** The lookup field whose relationshipName is `relationshipName` (Account, Owner, Parent__r). */
+  parentRelationship(objectName: string, relationshipName: string): FieldDescribe | undefined;
+  childRelationship(objectName: string, relationshipName: string): ChildRelationship | undefined;
+}
+
+interface IndexedObject {
+  describe: SObjectDescribe;
+  fields: Map<string, FieldDescribe>;
+  parents: Map<string, FieldDescribe>;
+  children: Map<string, ChildRelationship>;
+}
+
+/**
+ * Builds a catalog from full describes, plus an optional global list for objects that are known
+ * by name only. Lookups are lower-cased once here, so completion stays fast on big orgs.
+ */
+export function createDescribeCatalog(
+  describes: Iterable<SObjectDescribe>,
+  global: Iterable<GlobalSObject> = [],
+): DescribeCatalog {
+  const indexed = new Map<string, IndexedObject>();
+  const listed = new Map<string, GlobalSObject>();
+  for (const entry of global) listed.set(entry.name.toLowerCase(), entry);
+  for (const d of describes) {
+    const fields = new Map<string, FieldDescribe>();
+    const parents = new Map<string, FieldDescribe>();
+    const children = new Map<string, ChildRelationship>();
+    for (const f of d.fields) {
+      fields.set(f.name.toLowerCase(), f);
+      if (f.relationshipName) parents.set(f.relationshipName.toLowerCase(), f);
+    }
+    for (const c of d.childRelationships) {
+      if (c.relationshipName) children.set(c.relationshipName.toLowerCase(), c);
+    }
+    const key = d.name.toLowerCase();
+    indexed.set(key, { describe: d, fields, parents, children });
+    if (!listed.has(key)) listed.set(key, d);
+  }
+  const objectList = [...listed.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    objects: () => objectList,
+    describe: (name) => indexed.get(name.toLowerCase())?.describe,
+    field: (o, f) => indexed.get(o.toLowerCase())?.fields.get(f.toLowerCase()),
+    parentRelationship: (o, r) => indexed.get(o.toLowerCase())?.parents.get(r.toLowerCase()),
+    childRelationship: (o, r) => indexed.get(o.toLowerCase())?.children.get(r.toLowerCase()),
+  };
+}
+
+/** Required on create in Salesforce's sense: the user must supply a value. */
+export function isRequiredOnCreate(field: FieldDescribe): boolean {
+  return field.createable && !field.nillable && !field.defaultedOnCreate;
+}
