@@ -643,7 +643,6 @@ class Parser {
     if (!this.isWord('AND') && !this.isWord('OR')) return first;
     const op = this.tok.upper as 'AND' | 'OR';
     const operands: Condition[] = [first];
-    let result: Condition | undefined;
     while (this.isWord('AND') || this.isWord('OR')) {
       const opToken = this.advance();
       if (opToken.upper !== op) {
@@ -673,12 +672,11 @@ class Parser {
       if (next) operands.push(next);
       else break;
     }
-    result = {
+    return {
       kind: op === 'AND' ? 'and' : 'or',
       operands,
       range: { start: first.range.start, end: operands.at(-1)!.range.end },
     };
-    return result;
   }
 
   private parseConditional(having: boolean): Condition | undefined {
