@@ -2,3 +2,16 @@ export { testPostgresConnection, testEmbeddedPostgres } from './test-connection'
 export { explainPostgresError } from './errors';
 export { embeddedPostgresBinaries, startEmbeddedPostgres, freePort } from './embedded';
 export type { RunningPostgres, EmbeddedPostgresOptions } from './embedded';
+
+// Pools, introspection and the schema installer (issue 5).
+//   openPool(url, { max?, applicationName?, connectTimeoutMs? }): Promise<pg.Pool>
+//       throws PostgresConnectError (message + hint) when the URL is bad or the server refuses.
+//   withEngineSession(pool, (client) => work): runs work as the sync engine (xmlbinary = hex).
+//   introspectSchema(pool, schemaName): Promise<DatabaseSnapshot>   (READ ONLY transaction)
+//   applySchemaPlan(pool, plan, { schemaName, orgId?, mappingsJson, lockTimeoutMs? })
+//       : Promise<{ statementsRun, hcmetaId }>   one transaction; throws SchemaApplyError.
+export { openPool, withEngineSession, PostgresConnectError } from './pool';
+export type { OpenPoolOptions, PostgresPool } from './pool';
+export { introspectSchema } from './introspect';
+export { applySchemaPlan, SchemaApplyError, CONNECT_STUDIO_HCVER } from './schema-apply';
+export type { ApplySchemaOptions, ApplySchemaResult } from './schema-apply';
