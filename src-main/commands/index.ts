@@ -3,6 +3,7 @@ import { dbTestCommand, orgTestCommand, profilesListCommand } from './connection
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { startCommand } from './start';
+import { soqlCheckCommand, soqlFormatCommand } from './soql';
 
 export { UsageError, ProblemsFound, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './errors';
 export type { CliIo, Command } from './io';
@@ -14,6 +15,8 @@ export const commands: Command[] = [
   orgTestCommand,
   dbTestCommand,
   profilesListCommand,
+  soqlCheckCommand,
+  soqlFormatCommand,
 ];
 
 export function usage(): string {

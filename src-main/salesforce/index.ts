@@ -1,4 +1,12 @@
-export { testSalesforceConnection } from './test-connection';
+export { testSalesforceConnection, connect as connectToSalesforce } from './test-connection';
 export { explainSalesforceError } from './errors';
 export type { Explained } from './errors';
 export type { SalesforceTarget } from './targets';
+export {
+  DescribeSourceError,
+  GLOBAL_DESCRIBE_FILE,
+  loadDescribeDir,
+  readDescribeDir,
+} from './describe-dir';
+export type { DescribeDirContents } from './describe-dir';
+export { OrgQueryChecker, fetchDescribeGlobal, fetchDescribes } from './describe-live';

@@ -42,7 +42,8 @@ export async function testSalesforceConnection(
   }
 }
 
-async function connect(target: SalesforceTarget): Promise<Connection> {
+/** A jsforce Connection for a target: the token as given, or a SOAP login. */
+export async function connect(target: SalesforceTarget): Promise<Connection> {
   if (target.method === 'token') {
     return new Connection({
       instanceUrl: target.instanceUrl,

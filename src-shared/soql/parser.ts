@@ -284,6 +284,9 @@ class Parser {
       const clauseRank = t.type === 'word' ? CLAUSE_RANK[t.upper] : undefined;
       if (clauseRank === undefined) {
         this.unexpected();
+        // Always move on: a second FROM is a clause start without a rank here, and skipping
+        // to the next clause start would stop on it again (an endless loop).
+        this.advance();
         this.skipUntil((x) => this.isClauseStart(x));
         continue;
       }
@@ -450,6 +453,20 @@ class Parser {
     if (a.type === 'word' && !NOT_AN_ALIAS.has(a.upper)) {
       this.pos++;
       alias = { kind: 'identifier', name: a.text, range: span(a, a) };
+      // A dotted alias: the org names the whole of it (SalesforceLabs/EnhancedLightningGrid#78).
+      if (this.isPunct('.') && this.peek().type === 'word') {
+        let last = a;
+        while (this.isPunct('.') && this.peek().type === 'word') {
+          this.pos++;
+          last = this.advance();
+        }
+        const name = this.tokens
+          .slice(this.tokens.indexOf(a), this.pos)
+          .map((t) => t.text)
+          .join('');
+        alias = { kind: 'identifier', name, range: span(a, last) };
+        this.error('MALFORMED_QUERY', `invalid alias: ${name}`, alias.range);
+      }
     }
     return {
       kind: 'selectExpr',

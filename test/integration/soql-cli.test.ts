@@ -1,0 +1,407 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { binScript, repoRoot } from '../support/cli';
+import { FIXTURE_DESCRIBE_DIR, FIXTURE_GLOBAL_FILE } from '../support/describes';
+import {
+  jsonReply,
+  startFakeSalesforce,
+  type FakeReply,
+  type FakeSalesforce,
+} from '../support/fake-salesforce';
+import { tempDir } from '../support/temp';
+
+// `connect-studio soql check|format` as users run it: the built CLI in a child process, with
+// offline describes (the fixture org) or a stand-in org answering describe calls the way
+// Salesforce does (jsforce, the checker and the validator are real).
+
+const ORG_DIR = 'test/fixtures/describes/org';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+  for (const name of [
+    'CONNECT_STUDIO_HOME',
+    'SF_INSTANCE_URL',
+    'SF_ACCESS_TOKEN',
+    'SF_USERNAME',
+    'SF_PASSWORD',
+    'SF_LOGIN_URL',
+  ]) {
+    delete env[name];
+  }
+  return env;
+}
+
+/** Runs the CLI without blocking this process, so an in-process fake org can answer it. */
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [binScript, ...args], {
+      cwd: repoRoot,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolveRun({ status, stdout, stderr });
+    });
+  });
+}
+
+function jsonLines(stdout: string): unknown[] {
+  return stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+const noSuchColumn = (field: string, object: string) =>
+  `No such column '${field}' on entity '${object}'. If you are attempting to use a custom field, ` +
+  "be sure to append the '__c' after the custom field name. Please reference your WSDL or the " +
+  'describe call for the appropriate names.';
+
+describe('soql check with --describe', () => {
+  it('prints ok for a valid query and exits 0', async () => {
+    const run = await cli([
+      'soql',
+      'check',
+      "SELECT Id, Name, (SELECT LastName FROM Contacts) FROM Account WHERE Industry = 'Energy'",
+      '--describe',
+      ORG_DIR,
+    ]);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(jsonLines(run.stdout)).toEqual([{ ok: true, diagnostics: [] }]);
+  });
+
+  it('prints the diagnostics of an invalid query and exits 1', async () => {
+    const run = await cli([
+      'soql',
+      'check',
+      'SELECT Id,\n  Nme FROM Account',
+      '--describe',
+      ORG_DIR,
+    ]);
+    expect(run.status).toBe(1);
+    expect(jsonLines(run.stdout)).toEqual([
+      {
+        ok: false,
+        diagnostics: [
+          {
+            errorCode: 'INVALID_FIELD',
+            message: noSuchColumn('Nme', 'Account'),
+            line: 2,
+            column: 3,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('checks every non-empty line of --file, in order', async () => {
+    const mixed = "SELECT Id FROM Account WHERE Name = 'a' AND Type = 'b' OR Id = null";
+    const file = join(tempDir('connect-studio-soql-'), 'queries.soql');
+    writeFileSync(
+      file,
+      [
+        'SELECT Id FROM Account',
+        '',
+        "SELECT Id FROM Child__c WHERE Parent__c.Name = 'x'\r",
+        '   ',
+        'SELECT Name FROM Account ORDER BY Name LIMIT 10 OFFSET 2500',
+        mixed,
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(['soql', 'check', '--file', file, '--describe', ORG_DIR]);
+    expect(run.status).toBe(1);
+    expect(jsonLines(run.stdout)).toEqual([
+      { ok: true, diagnostics: [] },
+      {
+        ok: false,
+        diagnostics: [
+          {
+            errorCode: 'INVALID_FIELD',
+            message:
+              "Didn't understand relationship 'Parent__c' in field path. If you are attempting to " +
+              "use a custom relationship, be sure to append the '__r' after the custom relationship " +
+              'name. Please reference your WSDL or the describe call for the appropriate names.',
+            line: 1,
+            column: 31,
+          },
+        ],
+      },
+      {
+        ok: false,
+        diagnostics: [
+          {
+            errorCode: 'NUMBER_OUTSIDE_VALID_RANGE',
+            message: 'Maximum SOQL offset allowed is 2000',
+            line: 1,
+            column: 56,
+          },
+        ],
+      },
+      {
+        ok: false,
+        diagnostics: [
+          {
+            errorCode: 'MALFORMED_QUERY',
+            message: "unexpected token: 'OR'",
+            line: 1,
+            column: mixed.indexOf(' OR ') + 2,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('exits 0 when every query in the file is valid', async () => {
+    const file = join(tempDir('connect-studio-soql-'), 'ok.soql');
+    writeFileSync(file, 'SELECT Id FROM Contact\nSELECT COUNT() FROM Lead\n');
+    const run = await cli(['soql', 'check', '--file', file, '--describe', ORG_DIR]);
+    expect(run.status).toBe(0);
+    expect(jsonLines(run.stdout)).toEqual([
+      { ok: true, diagnostics: [] },
+      { ok: true, diagnostics: [] },
+    ]);
+  });
+
+  it('checks with the --api-version given', async () => {
+    const query =
+      'SELECT Name, (SELECT Name, (SELECT Quantity FROM OpportunityLineItems) FROM Opportunities) FROM Account';
+    const current = await cli(['soql', 'check', query, '--describe', ORG_DIR]);
+    expect(current.status).toBe(0);
+    const old = await cli(['soql', 'check', query, '--describe', ORG_DIR, '--api-version', '57.0']);
+    expect(old.status).toBe(1);
+    expect(jsonLines(old.stdout)).toEqual([
+      {
+        ok: false,
+        diagnostics: [
+          {
+            errorCode: 'MALFORMED_QUERY',
+            message:
+              'SOQL statements cannot query aggregate relationships more than 1 level away from the root entity object.',
+            line: 1,
+            column: query.indexOf('OpportunityLineItems') + 1,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('knows objects listed in _global.json without describing them', async () => {
+    const dir = tempDir('connect-studio-describes-');
+    copyFileSync(join(FIXTURE_DESCRIBE_DIR, 'Account.json'), join(dir, 'Account.json'));
+    const query = 'SELECT Id FROM Profile';
+    const without = await cli(['soql', 'check', query, '--describe', dir]);
+    expect(without.status).toBe(1);
+    expect(jsonLines(without.stdout)[0]).toMatchObject({
+      diagnostics: [{ errorCode: 'INVALID_TYPE', line: 1, column: 16 }],
+    });
+    copyFileSync(FIXTURE_GLOBAL_FILE, join(dir, '_global.json'));
+    const withGlobal = await cli(['soql', 'check', query, '--describe', dir]);
+    expect(withGlobal).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('names the describe file that is not valid JSON', async () => {
+    const dir = tempDir('connect-studio-describes-');
+    writeFileSync(join(dir, 'Account.json'), '{"name": "Account", "fields": [');
+    const run = await cli(['soql', 'check', 'SELECT Id FROM Account', '--describe', dir]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${join(dir, 'Account.json')} is not valid JSON`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('explains bad usage with exit code 2', async () => {
+    const noQuery = await cli(['soql', 'check', '--describe', ORG_DIR]);
+    expect(noQuery.status).toBe(2);
+    expect(noQuery.stderr).toContain('put the query in quotes');
+    const split = await cli([
+      'soql',
+      'check',
+      'SELECT',
+      'Id',
+      'FROM',
+      'Account',
+      '--describe',
+      ORG_DIR,
+    ]);
+    expect(split.status).toBe(2);
+    expect(split.stderr).toContain('Give one query as one argument');
+    const noOrg = await cli(['soql', 'check', 'SELECT Id FROM Account']);
+    expect(noOrg.status).toBe(2);
+    expect(noOrg.stderr).toContain('--describe DIR');
+    const both = await cli([
+      'soql',
+      'check',
+      'SELECT Id FROM Account',
+      '--file',
+      'x',
+      '--describe',
+      ORG_DIR,
+    ]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('not both');
+    const missing = await cli(['soql', 'check', '--file', '/no/such/file', '--describe', ORG_DIR]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('Cannot read --file /no/such/file');
+  });
+});
+
+describe('soql format', () => {
+  it('prints the formatted query', async () => {
+    const run = await cli([
+      'soql',
+      'format',
+      "select id, name, (select lastname from contacts where email != null) from account where industry = 'Energy' and annualrevenue > 1000 order by name limit 10",
+    ]);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      [
+        'SELECT id, name, (SELECT lastname FROM contacts WHERE email != NULL)',
+        'FROM account',
+        "WHERE industry = 'Energy' AND annualrevenue > 1000",
+        'ORDER BY name',
+        'LIMIT 10',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a query with syntax errors, naming where', async () => {
+    const run = await cli([
+      'soql',
+      'format',
+      'SELECT Id FROM Account WHERE a = 1 AND b = 2 OR c = 3',
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("line 1, column 46: MALFORMED_QUERY: unexpected token: 'OR'");
+  });
+});
+
+describe('soql check against an org', () => {
+  const fakes: FakeSalesforce[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+
+  /** Answers describeGlobal and describes from the fixture org; 404 for objects not described. */
+  async function fixtureOrg(): Promise<FakeSalesforce> {
+    const fake = await startFakeSalesforce(({ method, path }): FakeReply => {
+      if (method !== 'GET')
+        return jsonReply(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: method }]);
+      if (path === '/services/data/v62.0/sobjects') {
+        return jsonReply(200, JSON.parse(readFileSync(FIXTURE_GLOBAL_FILE, 'utf8')));
+      }
+      const described = /^\/services\/data\/v62\.0\/sobjects\/(\w+)\/describe$/.exec(path);
+      if (described) {
+        try {
+          const file = join(FIXTURE_DESCRIBE_DIR, `${described[1]}.json`);
+          return jsonReply(200, JSON.parse(readFileSync(file, 'utf8')));
+        } catch {
+          return jsonReply(404, [
+            { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+          ]);
+        }
+      }
+      return jsonReply(404, [{ errorCode: 'NOT_FOUND', message: path }]);
+    });
+    fakes.push(fake);
+    return fake;
+  }
+
+  it('fetches each describe the file reaches once, and only those', async () => {
+    const fake = await fixtureOrg();
+    const file = join(tempDir('connect-studio-soql-'), 'org.soql');
+    writeFileSync(
+      file,
+      [
+        'SELECT Id, Name, Owner.Profile.Name, (SELECT LastName FROM Contacts) FROM Account',
+        'SELECT Id, Account.Nme FROM Contact',
+        "SELECT Id, What.Name FROM Task WHERE Who.Type = 'Lead'",
+        'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity)',
+        'SELECT Id FROM Acount',
+      ].join('\n'),
+    );
+    const run = await cli([
+      'soql',
+      'check',
+      '--file',
+      file,
+      '--instance-url',
+      fake.url,
+      '--access-token',
+      'token-for-the-fake-org',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const results = jsonLines(run.stdout) as { ok: boolean }[];
+    expect(results.map((r) => r.ok)).toEqual([true, false, true, true, false]);
+    expect(results[1]).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          errorCode: 'INVALID_FIELD',
+          message: noSuchColumn('Nme', 'Account'),
+          line: 1,
+          column: 20,
+        },
+      ],
+    });
+    expect(results[4]).toMatchObject({ diagnostics: [{ errorCode: 'INVALID_TYPE', column: 16 }] });
+
+    const paths = fake.requests.map((r) => r.path);
+    expect(paths.filter((p) => p === '/services/data/v62.0/sobjects')).toHaveLength(1);
+    const describedObjects = paths
+      .map((p) => /sobjects\/(\w+)\/describe$/.exec(p)?.[1])
+      .filter((name): name is string => name !== undefined)
+      .sort();
+    // Account (root, and parent of Contact), User (Account.Owner), Profile (listed, 404),
+    // Contact (child of Account, root), Task (root), Opportunity (semi-join) — each once.
+    // Task's What/Who targets are not fetched: without TYPEOF they resolve to the Name object.
+    expect(describedObjects).toEqual([
+      'Account',
+      'Contact',
+      'Opportunity',
+      'Profile',
+      'Task',
+      'User',
+    ]);
+    for (const request of fake.requests) {
+      expect(request.headers.authorization).toBe('Bearer token-for-the-fake-org');
+    }
+  });
+
+  it('explains an org that refuses the token, with exit code 1', async () => {
+    const fake = await startFakeSalesforce(() =>
+      jsonReply(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]),
+    );
+    fakes.push(fake);
+    const run = await cli([
+      'soql',
+      'check',
+      'SELECT Id FROM Account',
+      '--instance-url',
+      fake.url,
+      '--access-token',
+      'expired',
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('The access token was refused');
+  });
+});
