@@ -2,7 +2,7 @@
 // per mapped field (type from the type table). Fields that cannot become a column are listed
 // with the reason, so the planner can skip them and the validator can explain them.
 
-import type { DescribeCatalog, FieldDescribe } from '../salesforce';
+import { isFieldReadable, type DescribeCatalog } from '../salesforce';
 import { postgresColumnType, relationshipColumnType } from './column-types';
 import type { Mapping } from './model';
 import { columnNameFor, resolveMappedField, tableNameFor, type ResolvedField } from './naming';
@@ -43,17 +43,6 @@ export const SYSTEM_COLUMNS = {
 } as const;
 
 const RESERVED_COLUMNS: ReadonlySet<string> = new Set(['id', '_hc_lastop', '_hc_err']);
-
-/**
- * Whether the integration user can read a field. A live describe simply leaves unreadable
- * fields out; saved and fixture describes mark them with permissionable false. Real describes
- * also say permissionable false for fields whose access cannot be restricted (Id, required,
- * system and read-only audit fields), so only optional editable fields count as hidden.
- */
-export function isFieldReadable(field: FieldDescribe): boolean {
-  if (field.permissionable !== false) return true;
-  return field.type === 'id' || !field.nillable || !(field.createable || field.updateable);
-}
 
 /**
  * The table a mapping produces, or undefined when the object is not described (nothing can be

@@ -80,7 +80,7 @@ export {
 export type { ResolvedField, RelationshipProblem } from './naming';
 export { postgresColumnType, relationshipColumnType, TEXT_FIELD_TYPES } from './column-types';
 export type { ColumnTypeResult } from './column-types';
-export { mappedTable, isFieldReadable, SYSTEM_COLUMNS } from './columns';
+export { mappedTable, SYSTEM_COLUMNS } from './columns';
 export type { MappedTable, MappedColumn, SkippedField, ColumnRole } from './columns';
 
 // Validation.

@@ -1,8 +1,12 @@
 // Mapping validation against an org's describes (reference §6, §3.5, §3.6). Every problem names
 // the object, the field when there is one, what is wrong and how to fix it.
 
-import { isRequiredOnCreate, type DescribeCatalog, type FieldDescribe } from '../salesforce';
-import { isFieldReadable } from './columns';
+import {
+  isFieldReadable,
+  isRequiredOnCreate,
+  type DescribeCatalog,
+  type FieldDescribe,
+} from '../salesforce';
 import { postgresColumnType } from './column-types';
 import { findMapping, type Mapping, type WriteAlgorithm } from './model';
 import {

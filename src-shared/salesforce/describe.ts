@@ -68,7 +68,12 @@ export interface FieldDescribe {
   aggregatable: boolean;
   compoundFieldName?: string | null;
   deprecatedAndHidden?: boolean;
-  /** A field the integration user may not read is absent from a real describe; tests set this. */
+  /**
+   * Whether field-level security applies to the field. It is NOT a readability flag: real
+   * describes say false for Id, Name and required fields. A field the user cannot read is simply
+   * absent from a real describe; only saved describes (and our fixtures) keep such a field,
+   * marked false on an optional editable field — see isFieldReadable.
+   */
   permissionable?: boolean;
 }
 
@@ -156,4 +161,15 @@ export function createDescribeCatalog(
 /** Required on create in Salesforce's sense: the user must supply a value. */
 export function isRequiredOnCreate(field: FieldDescribe): boolean {
   return field.createable && !field.nillable && !field.defaultedOnCreate;
+}
+
+/**
+ * Whether the integration user can read a field. A live describe simply leaves unreadable
+ * fields out; saved and fixture describes mark them with permissionable false. Real describes
+ * also say permissionable false for fields whose access cannot be restricted (Id, required,
+ * system and read-only audit fields), so only optional editable fields count as hidden.
+ */
+export function isFieldReadable(field: FieldDescribe): boolean {
+  if (field.permissionable !== false) return true;
+  return field.type === 'id' || !field.nillable || !(field.createable || field.updateable);
 }

@@ -9,3 +9,22 @@ export type { ParseResult } from './parser';
 export { DATE_LITERALS, PARAMETRIC_DATE_LITERALS } from './date-literals';
 export { formatSoql } from './format';
 export type { FormatOptions } from './format';
+export { validateSoql, checkSoql, checkResult, DEFAULT_SOQL_API_VERSION } from './validate';
+export type { ValidateOptions, SoqlCheckResult, SoqlCheckDiagnostic } from './validate';
+export { compileSoql, CompileError, herokuConnectSchema, dateLiteralRange } from './compile';
+export type {
+  CompileInput,
+  CompiledQuery,
+  ResultRow,
+  PhysicalSchema,
+  PhysicalTable,
+  HerokuConnectSchemaInput,
+  MappedObject,
+  QueryResult,
+  JsonObject,
+  JsonValue,
+  SqlDialect,
+  DayRange,
+} from './compile';
+export { completeSoql } from './complete';
+export type { CompletionItem, CompletionKind } from './complete';

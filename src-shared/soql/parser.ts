@@ -73,6 +73,8 @@ const NOT_AN_ALIAS = new Set([
   'ELSE',
   'END',
   'TYPEOF',
+  // Apex's `ALL ROWS` suffix: REST rejects it at ALL (soql.md §1.13), not as an alias.
+  'ALL',
 ]);
 
 /** Clause order of a query, as the org enforces it. */
@@ -720,7 +722,9 @@ class Parser {
         this.depth--;
       }
     }
-    if (t.type !== 'word') {
+    // AND, OR and NOT are reserved: `WHERE AND x = 1` or `NOT NOT x = 1` fail at the keyword,
+    // not at the word after it (which the org would never reach as a field name).
+    if (t.type !== 'word' || t.upper === 'AND' || t.upper === 'OR' || t.upper === 'NOT') {
       this.unexpected();
       this.skipUntil((x) => this.isClauseStart(x) || this.isWord('AND', x) || this.isWord('OR', x));
       return undefined;
@@ -781,9 +785,11 @@ class Parser {
   private parseListOrSemiJoin(): LiteralList | SemiJoin | Literal | undefined {
     const open = this.tok;
     if (!this.isPunct('(')) {
-      // `IN :ids` (Apex bind) or a bare value: read it so the validator can explain.
+      // `IN :ids` (Apex bind) or a bare value: read it so the validator can explain. Only a
+      // bind stands alone; any other bare value is a syntax error at the value.
       const literal = this.parseLiteral();
       if (!literal) this.unexpected();
+      else if (literal.kind !== 'bind') this.unexpected(open);
       return literal;
     }
     this.pos++;
