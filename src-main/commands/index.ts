@@ -3,7 +3,14 @@ import { dbTestCommand, orgTestCommand, profilesListCommand } from './connection
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { startCommand } from './start';
-import { soqlCheckCommand, soqlFormatCommand } from './soql';
+import { soqlCheckCommand, soqlFormatCommand, soqlToSqlCommand } from './soql';
+import {
+  mappingApplyCommand,
+  mappingDdlCommand,
+  mappingExportCommand,
+  mappingValidateCommand,
+} from './mapping';
+import { dbStartCommand } from './db';
 
 export { UsageError, ProblemsFound, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './errors';
 export type { CliIo, Command } from './io';
@@ -17,6 +24,12 @@ export const commands: Command[] = [
   profilesListCommand,
   soqlCheckCommand,
   soqlFormatCommand,
+  soqlToSqlCommand,
+  mappingValidateCommand,
+  mappingDdlCommand,
+  mappingApplyCommand,
+  mappingExportCommand,
+  dbStartCommand,
 ];
 
 export function usage(): string {

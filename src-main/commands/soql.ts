@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_API_VERSION } from '../../src-shared/api';
 import {
-  checkSoql,
+  CompileError,
+  checkResult,
+  compileSoql,
   formatSoql,
+  herokuConnectSchema,
+  type CompiledQuery,
   lineColumnAt,
   parseSoql,
+  validateSoql,
   type SoqlCheckResult,
 } from '../../src-shared/soql';
-import {
-  DescribeSourceError,
-  OrgQueryChecker,
-  connectToSalesforce,
-  explainSalesforceError,
-  loadDescribeDir,
-  type SalesforceTarget,
-} from '../salesforce';
 import { EXIT_OK, EXIT_PROBLEMS, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { printJson } from './io';
@@ -27,7 +24,8 @@ import {
   type OrgSelection,
   type ParsedValues,
 } from './options';
-import { openStudioForCli } from './studio-for-cli';
+import { readMappingFile } from './mapping';
+import { noOrgMessage, openDescribes, requireOrg } from './org';
 
 const QUOTE_HINT = 'put the query in quotes, e.g. "SELECT Id FROM Account"';
 
@@ -53,12 +51,7 @@ ${ORG_OPTIONS_HELP}`,
     );
     const queries = readQueries(values, positionals);
     const selection = resolveOrgSelection(values, io.env);
-    if (!selection) {
-      throw new UsageError(
-        'Name an org to check against: --describe DIR (offline), --org NAME, ' +
-          '--instance-url and --access-token, or --login-url/--username/--password',
-      );
-    }
+    if (!selection) throw new UsageError(noOrgMessage('to check against'));
     const check = await openChecker(selection, values, io);
     let allOk = true;
     for (const query of queries) {
@@ -99,6 +92,82 @@ syntax errors.`,
     const formatted = formatSoql(parsed.query, { width });
     if (values.json) printJson(io, { formatted });
     else io.stdout(formatted + '\n');
+    return EXIT_OK;
+  },
+};
+
+export const soqlToSqlCommand: Command = {
+  path: ['soql', 'to-sql'],
+  summary: 'Compile SOQL to SQL over the Heroku Connect tables of a mapping export',
+  help: `Usage: connect-studio soql to-sql "<query>" --mappings FILE [org options]
+                                 [--schema NAME] [--dialect postgres|sqlite] [--json]
+
+Prints the SQL that answers the query from the tables the mappings create (one table per
+mapped object, joined child.lookup = parent.sfid), values as $1, $2 … parameters listed after
+it. With --json prints {"sql","params","dialect"}. The org's describes resolve relationship
+names; a query that does not validate is refused with its diagnostics (exit 1).
+
+  --mappings FILE                           a Heroku Connect mapping export
+  --schema NAME                             the sync schema (default: salesforce)
+  --dialect postgres|sqlite                 the SQL dialect (default: postgres)
+
+${ORG_OPTIONS_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        ...commonOptions,
+        ...orgOptions,
+        mappings: { type: 'string' },
+        schema: { type: 'string' },
+        dialect: { type: 'string' },
+      },
+      'soql to-sql',
+    );
+    const query = oneQuery(positionals, 'soql to-sql');
+    if (typeof values.mappings !== 'string') {
+      throw new UsageError('Give the mapping export: --mappings FILE');
+    }
+    const dialect = values.dialect ?? 'postgres';
+    if (dialect !== 'postgres' && dialect !== 'sqlite') {
+      throw new UsageError(`--dialect ${String(dialect)} is not a dialect; use postgres or sqlite`);
+    }
+    const schemaName = typeof values.schema === 'string' ? values.schema : 'salesforce';
+    const document = readMappingFile(values.mappings);
+    const selection = requireOrg(values, io, "whose describes resolve the query's relationships");
+    const describes = await openDescribes(selection, values, io);
+    const options = { apiVersion: describes.apiVersion ?? apiVersionOf(values) };
+    const parsed = parseSoql(query);
+    const catalog = await describes.catalogFor((c) => validateSoql(parsed, c, options));
+    const result = checkResult(query, validateSoql(parsed, catalog, options));
+    if (!result.ok) {
+      const lines = result.diagnostics.map(
+        (d) => `  line ${d.line}, column ${d.column}: ${d.errorCode}: ${d.message}`,
+      );
+      throw new ProblemsFound(
+        `the query does not validate, so no SQL was made:\n${lines.join('\n')}`,
+      );
+    }
+    let compiled: CompiledQuery;
+    try {
+      compiled = compileSoql(parsed.query, {
+        catalog,
+        schema: herokuConnectSchema({ schemaName, mappings: document.mappings }),
+        dialect,
+        apiVersion: options.apiVersion,
+      });
+    } catch (error) {
+      if (error instanceof CompileError) throw new ProblemsFound(error.message);
+      throw error;
+    }
+    if (values.json) {
+      printJson(io, { sql: compiled.sql, params: compiled.params, dialect });
+    } else {
+      const params = compiled.params.length
+        ? `\n-- params: ${compiled.params.map((p, i) => `${dialect === 'postgres' ? `$${i + 1}` : `?${i + 1}`} = ${JSON.stringify(p)}`).join(', ')}`
+        : '';
+      io.stdout(`${compiled.sql};${params}\n`);
+    }
     return EXIT_OK;
   },
 };
@@ -153,78 +222,18 @@ async function openChecker(
   values: ParsedValues,
   io: CliIo,
 ): Promise<QueryCheck> {
-  if (selection.kind === 'describe') {
-    let catalog;
-    try {
-      catalog = loadDescribeDir(selection.dir);
-    } catch (error) {
-      if (error instanceof DescribeSourceError)
-        throw new UsageError(`--describe: ${error.message}`);
-      throw error;
-    }
-    const apiVersion =
-      typeof values['api-version'] === 'string' && values['api-version'].trim() !== ''
-        ? values['api-version'].trim()
-        : DEFAULT_API_VERSION;
-    return (query) => Promise.resolve(checkSoql(query, catalog, { apiVersion }));
-  }
-  const target = targetOf(selection, values, io);
-  const origin = target.method === 'password' ? target.loginUrl : target.instanceUrl;
-  const explained = (error: unknown) => {
-    const { message, hint } = explainSalesforceError(error, origin);
-    return new ProblemsFound(hint ? `${message} ${hint}` : message);
-  };
-  let checker: OrgQueryChecker;
-  try {
-    checker = new OrgQueryChecker(await connectToSalesforce(target), {
-      apiVersion: target.apiVersion,
-    });
-  } catch (error) {
-    throw explained(error);
-  }
+  const describes = await openDescribes(selection, values, io);
+  const apiVersion = describes.apiVersion ?? apiVersionOf(values);
+  const options = { apiVersion };
   return async (query) => {
-    try {
-      return await checker.check(query);
-    } catch (error) {
-      throw explained(error);
-    }
+    const parsed = parseSoql(query);
+    const catalog = await describes.catalogFor((c) => validateSoql(parsed, c, options));
+    return checkResult(query, validateSoql(parsed, catalog, options));
   };
 }
 
-function targetOf(
-  selection: Exclude<OrgSelection, { kind: 'describe' }>,
-  values: ParsedValues,
-  io: CliIo,
-): SalesforceTarget {
-  switch (selection.kind) {
-    case 'token':
-      return {
-        method: 'token',
-        instanceUrl: selection.instanceUrl,
-        accessToken: selection.accessToken,
-        apiVersion: selection.apiVersion,
-      };
-    case 'password':
-      return {
-        method: 'password',
-        loginUrl: selection.loginUrl,
-        username: selection.username,
-        password: selection.password,
-        apiVersion: selection.apiVersion,
-      };
-    case 'profile': {
-      const studio = openStudioForCli(values, io.env, 'cli');
-      try {
-        const profile = studio.profiles.find(selection.name);
-        if (!profile || profile.kind !== 'salesforce') {
-          throw new UsageError(
-            `No Salesforce profile named "${selection.name}"; list them with connect-studio profiles list`,
-          );
-        }
-        return studio.profiles.salesforceTarget(profile.id);
-      } finally {
-        studio.close();
-      }
-    }
-  }
+function apiVersionOf(values: ParsedValues): string {
+  return typeof values['api-version'] === 'string' && values['api-version'].trim() !== ''
+    ? values['api-version'].trim()
+    : DEFAULT_API_VERSION;
 }

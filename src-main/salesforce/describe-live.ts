@@ -66,68 +66,73 @@ export async function fetchDescribes(
 }
 
 /**
- * Checks queries against a live org. Each check validates, notes the objects the validator
- * reached without a describe (the root object, parents through lookups, children of subqueries),
- * fetches those and validates again, until nothing new is reached. Describes stay cached for
- * the checker's lifetime.
+ * Describes of a live org, fetched on demand and kept for the object's lifetime. A caller hands
+ * `catalogFor` the work it wants to do with a catalog (validate a query, validate mappings);
+ * the work runs against what is cached, every listed object it asked for but did not find is
+ * fetched, and the work runs again until it reaches nothing new. So only the objects a query or
+ * mapping really touches are described, each once.
  */
-export class OrgQueryChecker {
+export class LiveDescribes {
   private global: GlobalSObject[] | undefined;
-  /** Lower-cased name → the name as the org spells it. */
+  /** Lower-cased name -> the name as the org spells it. */
   private listed = new Map<string, string>();
   private readonly describes = new Map<string, SObjectDescribe>();
   private readonly attempted = new Set<string>();
-  private readonly reached = new Set<string>();
-  private recording: DescribeCatalog | undefined;
   /** Describe requests made so far (one per object), for callers that report cost. */
   describeRequests = 0;
 
-  constructor(
-    private readonly conn: Connection,
-    private readonly options: ValidateOptions = {},
-  ) {}
+  constructor(private readonly conn: Connection) {}
 
-  async check(text: string): Promise<SoqlCheckResult> {
-    const parsed = parseSoql(text);
-    for (;;) {
-      const catalog = await this.catalog();
-      this.reached.clear();
-      const diagnostics = validateSoql(parsed, catalog, this.options);
-      const toFetch = [...this.reached].filter((key) => !this.attempted.has(key));
-      if (toFetch.length === 0) return checkResult(text, diagnostics);
-      for (const key of toFetch) this.attempted.add(key);
-      this.describeRequests += toFetch.length;
-      const fetched = await fetchDescribes(
-        this.conn,
-        toFetch.map((key) => this.nameOf(key)),
-      );
-      for (const d of fetched) this.describes.set(d.name.toLowerCase(), d);
-      this.recording = undefined;
-    }
-  }
-
-  /** The cached describes as a catalog that notes every listed object asked for but missing. */
-  private async catalog(): Promise<DescribeCatalog> {
+  async catalogFor(visit: (catalog: DescribeCatalog) => void): Promise<DescribeCatalog> {
     if (!this.global) {
       this.global = await fetchDescribeGlobal(this.conn);
       this.listed = new Map(this.global.map((o) => [o.name.toLowerCase(), o.name]));
     }
-    if (!this.recording) {
+    for (;;) {
       const inner = createDescribeCatalog(this.describes.values(), this.global);
-      this.recording = {
-        ...inner,
-        describe: (name) => {
-          const found = inner.describe(name);
-          const key = name.toLowerCase();
-          if (!found && this.listed.has(key)) this.reached.add(key);
-          return found;
-        },
+      const reached = new Set<string>();
+      const note = (name: string) => {
+        const key = name.toLowerCase();
+        if (this.listed.has(key) && !this.describes.has(key)) reached.add(key);
       };
+      visit({
+        ...inner,
+        describe: (name) => (note(name), inner.describe(name)),
+        field: (name, field) => (note(name), inner.field(name, field)),
+        parentRelationship: (name, rel) => (note(name), inner.parentRelationship(name, rel)),
+        childRelationship: (name, rel) => (note(name), inner.childRelationship(name, rel)),
+      });
+      const toFetch = [...reached].filter((key) => !this.attempted.has(key));
+      if (toFetch.length === 0) return inner;
+      for (const key of toFetch) this.attempted.add(key);
+      this.describeRequests += toFetch.length;
+      const fetched = await fetchDescribes(
+        this.conn,
+        toFetch.map((key) => this.listed.get(key) ?? key),
+      );
+      for (const d of fetched) this.describes.set(d.name.toLowerCase(), d);
     }
-    return this.recording;
+  }
+}
+
+/** Checks SOQL against a live org, describing only the objects each query reaches. */
+export class OrgQueryChecker {
+  private readonly live: LiveDescribes;
+
+  constructor(
+    conn: Connection,
+    private readonly options: ValidateOptions = {},
+  ) {
+    this.live = new LiveDescribes(conn);
   }
 
-  private nameOf(key: string): string {
-    return this.listed.get(key) ?? key;
+  get describeRequests(): number {
+    return this.live.describeRequests;
+  }
+
+  async check(text: string): Promise<SoqlCheckResult> {
+    const parsed = parseSoql(text);
+    const catalog = await this.live.catalogFor((c) => validateSoql(parsed, c, this.options));
+    return checkResult(text, validateSoql(parsed, catalog, this.options));
   }
 }

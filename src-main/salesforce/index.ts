@@ -9,4 +9,9 @@ export {
   readDescribeDir,
 } from './describe-dir';
 export type { DescribeDirContents } from './describe-dir';
-export { OrgQueryChecker, fetchDescribeGlobal, fetchDescribes } from './describe-live';
+export {
+  LiveDescribes,
+  OrgQueryChecker,
+  fetchDescribeGlobal,
+  fetchDescribes,
+} from './describe-live';
