@@ -1,7 +1,7 @@
 // The Salesforce -> Postgres column type table (reference §6.3), as Heroku Connect creates
 // columns. One function, so the planner, the validator and the UI agree.
 
-import type { FieldDescribe } from '../salesforce';
+import { ID_TYPES, TEXT_TYPES, type FieldDescribe } from '../salesforce';
 
 export type ColumnTypeResult =
   | { ok: true; sqlType: string }
@@ -9,17 +9,8 @@ export type ColumnTypeResult =
 
 /** Text-like types: their columns are varchar/text, and '' can occur in them. */
 export const TEXT_FIELD_TYPES: ReadonlySet<string> = new Set([
-  'id',
-  'reference',
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-  'encryptedstring',
+  ...TEXT_TYPES,
+  ...ID_TYPES,
   'anyType',
 ]);
 

@@ -29,6 +29,31 @@ export type FieldType =
   | 'anyType'
   | 'complexvalue';
 
+/** Types whose values are text a user types: JSON strings, varchar/text columns. */
+export const TEXT_TYPES: ReadonlySet<string> = new Set([
+  'string',
+  'textarea',
+  'email',
+  'phone',
+  'url',
+  'picklist',
+  'multipicklist',
+  'combobox',
+  'encryptedstring',
+]);
+
+/** Types whose values are record Ids (18 characters). */
+export const ID_TYPES: ReadonlySet<string> = new Set(['id', 'reference']);
+
+/** Types whose values are numbers. */
+export const NUMBER_TYPES: ReadonlySet<string> = new Set([
+  'int',
+  'long',
+  'double',
+  'currency',
+  'percent',
+]);
+
 export interface PicklistEntry {
   value: string;
   label: string;

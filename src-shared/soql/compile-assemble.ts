@@ -5,7 +5,7 @@
 // field's type, whatever form the database hands them in (0/1 or true/false, numbers as text,
 // timestamps as text or Date).
 
-import type { FieldDescribe } from '../salesforce';
+import { TEXT_TYPES, type FieldDescribe } from '../salesforce';
 import { isoDate, parseDateTime, salesforceDateTime } from './compile-dates';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -23,18 +23,6 @@ export interface QueryResult {
 /** How a value is stored and printed. */
 export type ValueKind =
   'text' | 'id' | 'boolean' | 'int' | 'number' | 'date' | 'datetime' | 'time' | 'base64' | 'other';
-
-const TEXT_TYPES = new Set([
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-  'encryptedstring',
-]);
 
 export function kindOfField(field: Pick<FieldDescribe, 'type'>): ValueKind {
   const type = field.type;

@@ -12,6 +12,7 @@ import type {
 } from '../salesforce';
 import { isFieldReadable } from '../salesforce';
 import { DATE_FUNCTIONS } from './ast';
+import { NAME_OBJECT_FIELDS } from './name-object';
 import { DATE_LITERALS, PARAMETRIC_DATE_LITERALS } from './date-literals';
 
 export type CompletionKind =
@@ -144,62 +145,8 @@ export function objectCandidates(describe: SObjectDescribe): ObjectCandidates {
 
 // --- the polymorphic "Name" pseudo-object ------------------------------------------------------
 
-function nameField(
-  name: string,
-  type: string,
-  label: string,
-  extra: Partial<FieldDescribe> = {},
-): FieldDescribe {
-  return {
-    name,
-    label,
-    type,
-    length: 0,
-    precision: 0,
-    scale: 0,
-    nillable: true,
-    createable: false,
-    updateable: false,
-    defaultedOnCreate: false,
-    calculated: false,
-    custom: false,
-    externalId: false,
-    unique: false,
-    referenceTo: [],
-    relationshipName: null,
-    picklistValues: [],
-    filterable: true,
-    sortable: true,
-    groupable: true,
-    aggregatable: true,
-    ...extra,
-  };
-}
-
-/**
- * Fields every target of a polymorphic lookup shares (What.Name, Who.Type, Owner.Name): the
- * "Name" pseudo-object. Salesforce's exact list is UNCONFIRMED (reference soql.md §1.3); this is
- * the commonly documented subset. A catalog that describes `Name` itself wins over it.
- */
-const NAME_OBJECT = buildObjectCandidates(
-  'Name',
-  [
-    nameField('Id', 'id', 'Id'),
-    nameField('Name', 'string', 'Name'),
-    nameField('Type', 'string', 'Object type'),
-    nameField('Alias', 'string', 'Alias'),
-    nameField('FirstName', 'string', 'First Name'),
-    nameField('LastName', 'string', 'Last Name'),
-    nameField('Email', 'email', 'Email'),
-    nameField('Phone', 'phone', 'Phone'),
-    nameField('Title', 'string', 'Title'),
-    nameField('Username', 'string', 'Username'),
-    nameField('IsActive', 'boolean', 'Active', { aggregatable: false }),
-    nameField('LastReferencedDate', 'datetime', 'Last Referenced Date', { groupable: false }),
-    nameField('LastViewedDate', 'datetime', 'Last Viewed Date', { groupable: false }),
-  ],
-  [],
-);
+/** A catalog that describes `Name` itself wins over the built-in list. */
+const NAME_OBJECT = buildObjectCandidates('Name', NAME_OBJECT_FIELDS, []);
 
 export function nameObjectCandidates(catalog: DescribeCatalog): ObjectCandidates {
   const described = catalog.describe('Name');

@@ -3,6 +3,7 @@
 // typed is broken in ways a tree cannot show (an unclosed `COUNT(`, a `TYPEOF` without END):
 // the scan keeps a stack of open parentheses, each known as a subquery, a function call, an
 // IN-list or a condition group, and clause keywords close whatever is left open inside a query.
+import { CLAUSE_RANK as PARSER_CLAUSE_RANK } from './parser';
 import type { Range } from './ast';
 import type { Token } from './lexer';
 
@@ -21,21 +22,12 @@ export type Clause =
   | 'FOR'
   | 'UPDATE';
 
-/** Clause order a real org enforces (reference soql.md §1.1). */
+/** Clause order a real org enforces (the parser's), with the places before FROM added. */
 export const CLAUSE_RANK: Record<Clause, number> = {
   NONE: -2,
   SELECT: -1,
   FROM: 0,
-  USING: 1,
-  WHERE: 2,
-  WITH: 3,
-  GROUP: 4,
-  HAVING: 5,
-  ORDER: 6,
-  LIMIT: 7,
-  OFFSET: 8,
-  FOR: 9,
-  UPDATE: 10,
+  ...PARSER_CLAUSE_RANK,
 };
 
 const CLAUSES_AFTER_FROM = new Set<string>([

@@ -4,7 +4,7 @@
 // not yet grouped first), ORDER BY sortable ones, aggregates aggregatable ones; a child subquery's
 // FROM offers the parent's child relationships, a semi-join's FROM offers objects and its SELECT
 // Id/reference fields; a value position offers literals by the field's type.
-import type { DescribeCatalog, FieldDescribe } from '../salesforce';
+import { TEXT_TYPES, type DescribeCatalog, type FieldDescribe } from '../salesforce';
 import { isAggregateCall, pathText, type Condition, type Query, type Range } from './ast';
 import {
   AGGREGATE_FUNCTION_CANDIDATES,
@@ -193,16 +193,6 @@ const OPERATORS: Record<string, Candidate> = {
   EXCLUDES: keyword('EXCLUDES', 'EXCLUDES ('),
 };
 
-const STRING_TYPES = new Set([
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'combobox',
-  'encryptedstring',
-]);
-
 function operatorsFor(field: FieldDescribe | undefined, isCall: boolean): string[] {
   const relational = ['=', '!=', '<', '<=', '>', '>='];
   if (isCall) return [...relational, 'IN', 'NOT IN'];
@@ -211,7 +201,7 @@ function operatorsFor(field: FieldDescribe | undefined, isCall: boolean): string
   if (field.type === 'multipicklist') return ['=', '!=', 'INCLUDES', 'EXCLUDES'];
   if (field.type === 'picklist') return ['=', '!=', 'IN', 'NOT IN', 'LIKE'];
   if (field.type === 'id' || field.type === 'reference') return ['=', '!=', 'IN', 'NOT IN'];
-  if (STRING_TYPES.has(field.type)) return [...relational, 'LIKE', 'IN', 'NOT IN'];
+  if (TEXT_TYPES.has(field.type)) return [...relational, 'LIKE', 'IN', 'NOT IN'];
   return [...relational, 'IN', 'NOT IN'];
 }
 

@@ -78,7 +78,7 @@ const NOT_AN_ALIAS = new Set([
 ]);
 
 /** Clause order of a query, as the org enforces it. */
-const CLAUSE_RANK: Record<string, number> = {
+export const CLAUSE_RANK = {
   USING: 1,
   WHERE: 2,
   WITH: 3,
@@ -89,7 +89,7 @@ const CLAUSE_RANK: Record<string, number> = {
   OFFSET: 8,
   FOR: 9,
   UPDATE: 10,
-};
+} as const satisfies Record<string, number>;
 
 const COMPARISON_OPERATORS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 
@@ -283,7 +283,8 @@ class Parser {
     let rank = fromRank;
     while (!this.atQueryEnd()) {
       const t = this.tok;
-      const clauseRank = t.type === 'word' ? CLAUSE_RANK[t.upper] : undefined;
+      const clauseRank =
+        t.type === 'word' ? (CLAUSE_RANK as Record<string, number>)[t.upper] : undefined;
       if (clauseRank === undefined) {
         this.unexpected();
         // Always move on: a second FROM is a clause start without a rank here, and skipping
@@ -552,11 +553,24 @@ class Parser {
     };
     this.pos++; // '('
     const args: FunctionArg[] = [];
-    if (!this.isPunct(')')) {
-      for (;;) {
-        args.push(this.parseFunctionArg());
-        if (!this.eat(',')) break;
+    // Calls nest through their arguments; bound the depth as for conditions and subqueries, so
+    // `COUNT(COUNT(COUNT(...` cannot exhaust the stack.
+    this.depth++;
+    try {
+      if (this.depth > MAX_NESTING) {
+        this.error('MALFORMED_QUERY', 'The expression nests too deeply to be read.', {
+          start: nameToken.start,
+          end: nameToken.end,
+        });
+        this.skipUntil(() => false);
+      } else if (!this.isPunct(')')) {
+        for (;;) {
+          args.push(this.parseFunctionArg());
+          if (!this.eat(',')) break;
+        }
       }
+    } finally {
+      this.depth--;
     }
     let end: number;
     if (this.isPunct(')')) end = this.advance().end;

@@ -6,6 +6,7 @@ import type {
   FieldDescribe,
   GlobalSObject,
 } from '../salesforce';
+import { NAME_OBJECT_FIELDS as NAME_FIELDS } from './name-object';
 
 export interface ObjectView {
   /** The object's API name as described ('Name' for the polymorphic pseudo-object). */
@@ -15,68 +16,6 @@ export interface ObjectView {
   childRelationship(name: string): ChildRelationship | undefined;
   fields(): readonly FieldDescribe[];
 }
-
-function nameField(
-  name: string,
-  type: string,
-  reference?: { to: string; relationship: string },
-): FieldDescribe {
-  const isText = type !== 'boolean' && type !== 'datetime' && type !== 'id' && type !== 'reference';
-  return {
-    name,
-    label: name,
-    type,
-    length: isText ? 255 : 18,
-    precision: 0,
-    scale: 0,
-    nillable: type !== 'boolean' && type !== 'id',
-    createable: false,
-    updateable: false,
-    defaultedOnCreate: false,
-    calculated: false,
-    custom: false,
-    externalId: false,
-    unique: false,
-    referenceTo: reference ? [reference.to] : [],
-    relationshipName: reference?.relationship ?? null,
-    picklistValues: [],
-    filterable: true,
-    sortable: true,
-    groupable: type !== 'datetime',
-    aggregatable: type !== 'boolean',
-  };
-}
-
-/**
- * The `Name` pseudo-object (SFDOC object reference, "Name"): without TYPEOF, a polymorphic
- * lookup can only be followed to these fields. The list follows the object reference; which of
- * them a given org exposes (photo URLs, NameOrAlias) is UNCONFIRMED.
- */
-const NAME_FIELDS: FieldDescribe[] = [
-  nameField('Id', 'id'),
-  nameField('Name', 'string'),
-  nameField('FirstName', 'string'),
-  nameField('LastName', 'string'),
-  nameField('MiddleName', 'string'),
-  nameField('Suffix', 'string'),
-  nameField('Alias', 'string'),
-  nameField('NameOrAlias', 'string'),
-  nameField('CommunityNickname', 'string'),
-  nameField('Username', 'string'),
-  nameField('Type', 'string'),
-  nameField('Title', 'string'),
-  nameField('Email', 'email'),
-  nameField('Phone', 'phone'),
-  nameField('IsActive', 'boolean'),
-  nameField('SmallPhotoUrl', 'url'),
-  nameField('MediumPhotoUrl', 'url'),
-  nameField('FullPhotoUrl', 'url'),
-  nameField('LastReferencedDate', 'datetime'),
-  nameField('LastViewedDate', 'datetime'),
-  nameField('ProfileId', 'reference', { to: 'Profile', relationship: 'Profile' }),
-  nameField('UserRoleId', 'reference', { to: 'UserRole', relationship: 'UserRole' }),
-  nameField('RecordTypeId', 'reference', { to: 'RecordType', relationship: 'RecordType' }),
-];
 
 const NAME_BY_FIELD = new Map(NAME_FIELDS.map((f) => [f.name.toLowerCase(), f]));
 const NAME_BY_RELATIONSHIP = new Map(

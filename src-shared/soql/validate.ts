@@ -1,7 +1,13 @@
 // The SOQL validator: checks a parsed query against describe metadata and the limits a real org
 // enforces, and words every problem the way the org does (soql.md §3.2). Name lookups go through
 // the catalog's case-insensitive maps, so a big org costs no more than a small one.
-import type { DescribeCatalog, FieldDescribe } from '../salesforce';
+import {
+  ID_TYPES,
+  NUMBER_TYPES,
+  TEXT_TYPES,
+  type DescribeCatalog,
+  type FieldDescribe,
+} from '../salesforce';
 import {
   AGGREGATE_FUNCTIONS,
   KNOWN_FUNCTIONS,
@@ -57,20 +63,8 @@ const FIVE_LEVEL_SUBQUERIES_FROM = 58;
 const FIELDS_FUNCTION_FROM = 51;
 
 const AGGREGATES = new Set<string>(AGGREGATE_FUNCTIONS);
-const NUMERIC_TYPES = new Set(['int', 'long', 'double', 'currency', 'percent']);
-const STRING_TYPES = new Set([
-  'id',
-  'reference',
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-  'encryptedstring',
-]);
+/** Types compared as text: what users type, and Ids. */
+const STRING_TYPES: ReadonlySet<string> = new Set([...TEXT_TYPES, ...ID_TYPES]);
 
 /**
  * Syntax diagnostics from the parse, then the semantic ones in source order. A query with
@@ -635,7 +629,7 @@ class Validator {
           const field = ref.field;
           if (!field) continue;
           const numericOnly = name === 'SUM' || name === 'AVG';
-          if (field.aggregatable === false || (numericOnly && !NUMERIC_TYPES.has(field.type))) {
+          if (field.aggregatable === false || (numericOnly && !NUMBER_TYPES.has(field.type))) {
             this.report(problems.notAggregatable(field.name, name), arg.range);
           }
         } else if (arg.kind === 'call') {
@@ -830,7 +824,7 @@ type ValueKind = 'string' | 'number' | 'boolean' | 'date' | 'datetime';
 
 function valueKind(type: string): ValueKind | undefined {
   if (STRING_TYPES.has(type)) return 'string';
-  if (NUMERIC_TYPES.has(type)) return 'number';
+  if (NUMBER_TYPES.has(type)) return 'number';
   if (type === 'boolean' || type === 'date' || type === 'datetime') return type;
   return undefined;
 }
