@@ -33,6 +33,26 @@ export function lineColumnAt(text: string, offset: number): LineColumn {
 }
 
 /**
+ * A lookup from offset to line and column for one text, for callers placing many diagnostics:
+ * the line starts are found once, then each offset is a binary search.
+ */
+export function lineColumnIndex(text: string): (offset: number) => LineColumn {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    const at = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low]! + 1 };
+  };
+}
+
+/**
  * The message a real org sends for a positional error: the query excerpt around the error, a
  * caret under it, `ERROR at Row:r:Column:c`, then the text. The excerpt window (about 30
  * characters either side, widened to whitespace) follows observed samples; the exact algorithm

@@ -27,7 +27,8 @@ function isDigit(c: number): boolean {
 }
 
 function isWordStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+  // Non-ASCII letters may start a word, but a no-break space separates words like a space.
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c > 127 && c !== 0xa0);
 }
 
 function isWordPart(c: number): boolean {

@@ -94,6 +94,7 @@ export const CLAUSE_RANK = {
 const COMPARISON_OPERATORS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 
 const MAX_NESTING = 64;
+const MAX_DIAGNOSTICS = 100;
 
 export function parseSoql(text: string): ParseResult {
   const tokens = tokenize(text);
@@ -169,6 +170,8 @@ class Parser {
   // --- diagnostics -------------------------------------------------------------------------
 
   error(errorCode: string, message: string, range: Range): void {
+    // An org reports only its first error; past a hundred, more only bury the useful ones.
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     this.diagnostics.push({ errorCode, message, range, severity: 'error' });
   }
 
@@ -182,7 +185,8 @@ class Parser {
       });
       return;
     }
-    const shown = t.type === 'eof' ? '<EOF>' : t.text;
+    const shown =
+      t.type === 'eof' ? '<EOF>' : t.text.length > 60 ? `${t.text.slice(0, 60)}…` : t.text;
     this.error('MALFORMED_QUERY', `unexpected token: '${shown}'`, { start: t.start, end: t.end });
   }
 
@@ -202,6 +206,11 @@ class Parser {
       }
       this.pos++;
     }
+  }
+
+  /** prevEnd, or further when `last` is a placeholder for a missing piece (at the next token). */
+  private endCovering(last: Range): number {
+    return Math.max(this.prevEnd(), last.end);
   }
 
   private missingIdentifier(): Identifier {
@@ -232,6 +241,7 @@ class Parser {
         this.advance();
         if (this.isClauseStart()) this.parseClauses(query, 0);
       }
+      query.range.end = Math.max(query.range.end, this.prevEnd(), furthestEnd(query));
     }
     return query;
   }
@@ -250,7 +260,7 @@ class Parser {
         end: this.tok.end,
       });
       this.skipUntil(() => false);
-      query.range.end = this.prevEnd();
+      query.range.end = Math.max(start, this.prevEnd());
       return query;
     }
     this.depth++;
@@ -261,7 +271,8 @@ class Parser {
         this.eat('SELECT');
       }
       this.calm();
-      const selectStart = this.prevEnd();
+      // After SELECT; never before the query's own start (SELECT missing at the very start).
+      const selectStart = Math.max(start, this.prevEnd());
       query.select = this.parseSelectList();
       query.selectRange = { start: selectStart, end: Math.max(selectStart, this.tok.start) };
       if (this.eat('FROM')) {
@@ -271,7 +282,9 @@ class Parser {
         this.unexpected();
       }
       this.parseClauses(query, 0);
-      query.range.end = this.prevEnd();
+      // Cover every part: an empty SELECT list or a missing name reaches the next token (for
+      // completion), past prevEnd; and never end before the start (a query of only whitespace).
+      query.range.end = Math.max(start, this.prevEnd(), furthestEnd(query));
       return query;
     } finally {
       this.depth--;
@@ -426,7 +439,10 @@ class Parser {
       this.pos++;
       this.calm();
       const query = this.parseQuery(true);
-      const end = this.isPunct(')') ? this.advance().end : (this.unexpected(), this.prevEnd());
+      // Unclosed: end where the subquery ends (its empty SELECT list may reach past prevEnd).
+      const end = this.isPunct(')')
+        ? this.advance().end
+        : (this.unexpected(), Math.max(this.prevEnd(), query.range.end));
       return { kind: 'selectSubquery', query, range: { start: t.start, end } };
     }
     if (t.type !== 'word') {
@@ -446,6 +462,8 @@ class Parser {
         this.pos++;
       } else {
         this.unexpected();
+        // Step over a wrong mode word (`FIELDS(AL)`), so the `)` and the FROM after it still count.
+        if (m.type === 'word' && !this.isClauseStart(m)) this.pos++;
       }
       const end = this.isPunct(')') ? this.advance().end : (this.unexpected(), this.prevEnd());
       return { kind: 'selectFields', mode, range: { start: t.start, end } };
@@ -489,16 +507,22 @@ class Parser {
       const objectType = this.identifier();
       this.expect('THEN');
       const fields = this.parseFieldList();
-      whens.push({ objectType, fields, range: { start: w.start, end: this.prevEnd() } });
+      const end = this.endCovering(fields.at(-1)!.range);
+      whens.push({ objectType, fields, range: { start: w.start, end } });
     }
     if (whens.length === 0) this.unexpected();
     if (this.isWord('ELSE')) {
       const e = this.advance();
       const fields = this.parseFieldList();
-      otherwise = { fields, range: { start: e.start, end: this.prevEnd() } };
+      otherwise = {
+        fields,
+        range: { start: e.start, end: this.endCovering(fields.at(-1)!.range) },
+      };
     }
     if (!this.eat('END')) this.unexpected();
-    return { kind: 'selectTypeof', field, whens, otherwise, range: { start, end: this.prevEnd() } };
+    const last = otherwise ?? whens.at(-1) ?? field;
+    const end = this.endCovering(last.range);
+    return { kind: 'selectTypeof', field, whens, otherwise, range: { start, end } };
   }
 
   /** Plain field paths separated by commas (TYPEOF branches, GROUP BY ROLLUP). */
@@ -576,7 +600,7 @@ class Parser {
     if (this.isPunct(')')) end = this.advance().end;
     else {
       this.unexpected();
-      end = this.prevEnd();
+      end = this.endCovering(args.at(-1)?.range ?? name.range);
     }
     return { kind: 'call', name, args, range: { start: nameToken.start, end } };
   }
@@ -605,7 +629,9 @@ class Parser {
       const alias = this.identifier();
       (from.relatedAliases ??= []).push({ path, alias });
     }
-    from.range.end = this.prevEnd();
+    // A missing name sits after the previous token's end; keep the range the right way round.
+    const last = from.relatedAliases?.at(-1)?.alias ?? from.alias ?? name;
+    from.range.end = Math.max(from.range.start, this.endCovering(last.range));
     return from;
   }
 
@@ -618,11 +644,11 @@ class Parser {
       const items: ValueExpr[] = [this.parseValueExpr()];
       while (this.eat(',')) items.push(this.parseValueExpr());
       this.expect(')');
-      return { type, items, range: { start, end: this.prevEnd() } };
+      return { type, items, range: { start, end: this.endCovering(items.at(-1)!.range) } };
     }
     const items: ValueExpr[] = [this.parseValueExpr()];
     while (this.eat(',')) items.push(this.parseValueExpr());
-    return { type: 'plain', items, range: { start, end: this.prevEnd() } };
+    return { type: 'plain', items, range: { start, end: this.endCovering(items.at(-1)!.range) } };
   }
 
   private parseOrderBy(): OrderByItem[] {
@@ -637,7 +663,7 @@ class Parser {
         else if (this.eat('LAST')) item.nulls = 'LAST';
         else this.unexpected();
       }
-      item.range.end = this.prevEnd();
+      item.range.end = this.endCovering(expr.range);
       items.push(item);
     } while (this.eat(','));
     return items;
@@ -728,7 +754,8 @@ class Parser {
         if (this.isPunct(')')) end = this.advance().end;
         else {
           this.unexpected();
-          end = this.prevEnd();
+          // Unclosed: still cover the inner condition, whose empty slots may reach past prevEnd.
+          end = Math.max(this.prevEnd(), inner?.range.end ?? 0);
         }
         if (!inner) return undefined;
         return { kind: 'paren', inner, range: { start: t.start, end } };
@@ -770,7 +797,8 @@ class Parser {
         left,
         operator: '=',
         operatorRange: { start: opToken.start, end: opToken.start },
-        range: { ...left.range },
+        // Reach the empty operator slot, so the comparison holds every range it carries.
+        range: { start: left.range.start, end: Math.max(left.range.end, opToken.start) },
       };
     }
     const operatorRange = { start: opToken.start, end: this.prevEnd() };
@@ -810,7 +838,9 @@ class Parser {
     if (this.isWord('SELECT')) {
       this.calm();
       const query = this.parseQuery(true);
-      const end = this.isPunct(')') ? this.advance().end : (this.unexpected(), this.prevEnd());
+      const end = this.isPunct(')')
+        ? this.advance().end
+        : (this.unexpected(), Math.max(this.prevEnd(), query.range.end));
       return { kind: 'semiJoin', query, range: { start: open.start, end } };
     }
     const items: Literal[] = [];
@@ -919,6 +949,24 @@ class Parser {
 
 /** `USD5000`, `EUR12.5` — the lexer reads them as one word (digits may follow letters). */
 const CURRENCY_LITERAL = /^([A-Za-z]{3})(\d+(?:\.\d+)?)$/;
+
+/** The furthest end of any part of a query (parts hold placeholders for missing pieces). */
+function furthestEnd(query: Query): number {
+  const ranges: (Range | undefined)[] = [
+    query.selectRange,
+    query.select.at(-1)?.range,
+    query.from?.range,
+    query.usingScope?.range,
+    query.where?.range,
+    query.with?.range,
+    query.groupBy?.range,
+    query.having?.range,
+    query.orderBy?.at(-1)?.range,
+    query.limit?.range,
+    query.offset?.range,
+  ];
+  return Math.max(0, ...ranges.map((r) => r?.end ?? 0));
+}
 
 function span(from: Token, to: Token): Range {
   return { start: from.start, end: to.end };

@@ -25,7 +25,7 @@ import {
   type SelectTypeof,
   type SemiJoin,
 } from './ast';
-import { lineColumnAt, type Diagnostic } from './diagnostics';
+import { lineColumnIndex, type Diagnostic } from './diagnostics';
 import { parseSoql, type ParseResult } from './parser';
 import { problems, type Problem } from './validate-messages';
 import { NAME_OBJECT, ObjectViews, isPolymorphic, type ObjectView } from './validate-objects';
@@ -96,12 +96,13 @@ export function checkSoql(
 
 /** Diagnostics of `text` in the CLI's shape. */
 export function checkResult(text: string, diagnostics: Diagnostic[]): SoqlCheckResult {
+  const positionOf = lineColumnIndex(text);
   return {
     ok: diagnostics.every((d) => d.severity !== 'error'),
     diagnostics: diagnostics.map((d) => ({
       errorCode: d.errorCode,
       message: d.message,
-      ...lineColumnAt(text, d.range.start),
+      ...positionOf(d.range.start),
     })),
   };
 }
@@ -425,6 +426,7 @@ class Validator {
     }
 
     const groupKeys = new Set<string>();
+    let groupByUnresolved = false;
     const groupBy = query.groupBy;
     if (groupBy) {
       groupBy.items.forEach((item, index) => {
@@ -436,6 +438,7 @@ class Validator {
         }
         if (item.kind === 'field') {
           const ref = this.resolveField(item, scope);
+          if (!ref || ref.status === 'error') groupByUnresolved = true;
           if (!ref) return;
           groupKeys.add(ref.key);
           if (ref.field?.groupable === false) {
@@ -482,7 +485,9 @@ class Validator {
     }
 
     // Aggregate queries: every value must be grouped or aggregated (SFDOC group-by pages).
-    if ((aggregate || groupBy) && !(countAll && query.select.length > 1)) {
+    // Names are resolved first, as the org does: with a GROUP BY item unknown, grouping is not
+    // judged (its error would otherwise come first and hide the misspelt name).
+    if ((aggregate || groupBy) && !groupByUnresolved && !(countAll && query.select.length > 1)) {
       const isGrouped = (ref: FieldRef) => ref.status === 'error' || groupKeys.has(ref.key);
       const checkPlain = (ref: FieldRef) => {
         if (!isGrouped(ref)) {

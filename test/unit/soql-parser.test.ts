@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatSoql,
   lineColumnAt,
+  lineColumnIndex,
   parseSoql,
   salesforceErrorMessage,
   type Comparison,
@@ -127,5 +128,26 @@ describe('formatter layout', () => {
         'ORDER BY Name',
       ].join('\n'),
     );
+  });
+});
+
+describe('diagnostic limits', () => {
+  it('places offsets with a line index exactly as lineColumnAt does', () => {
+    const text = 'SELECT Id\nFROM Account\r\n\nWHERE Name = 1';
+    const positionOf = lineColumnIndex(text);
+    for (let offset = 0; offset <= text.length + 2; offset++) {
+      expect(positionOf(offset)).toEqual(lineColumnAt(text, offset));
+    }
+  });
+
+  it('keeps at most a hundred diagnostics and shortens a huge token in a message', () => {
+    const mixed = Array.from({ length: 5000 }, (_, i) => `F${i}__c = 1`)
+      .join(' AND ')
+      .replace(/ AND (F\d*[13579]__c)/g, ' OR $1');
+    const { diagnostics } = parseSoql(`SELECT Id FROM Account WHERE ${mixed}`);
+    expect(diagnostics.length).toBeGreaterThan(1);
+    expect(diagnostics.length).toBeLessThanOrEqual(100);
+    const huge = parseSoql(`SELECT Id FROM Account WHERE Name = ${'x'.repeat(10_000)}`);
+    expect(huge.diagnostics[0]!.message.length).toBeLessThan(100);
   });
 });
