@@ -53,9 +53,10 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
   "'": "'",
   '\\': '\\',
-  // LIKE wildcards stay escaped in the value, so LIKE can tell a literal % from a wildcard.
-  _: '\\_',
-  '%': '\\%',
+  // Escaped LIKE wildcards mean the plain character. LIKE itself reads the literal as written
+  // (its raw text), where an escaped % and a wildcard % still differ.
+  _: '_',
+  '%': '%',
 };
 
 const DATE_AT = /\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?/y;

@@ -3,7 +3,8 @@
 //   (query (select Id (as (count Id) cnt)) (from Contact) (where (= Name 'A')) (limit 10))
 // Keywords, operators and function names are lower-cased (SOQL is case-insensitive there);
 // identifiers keep the case they were written in. A string shows its *value* (escapes resolved,
-// then re-escaped canonically), so `'\u0041'` and `'A'` sketch alike; numbers, dates and currency
+// then re-escaped canonically), so `'\u0041'` and `'A'` sketch alike, except a LIKE pattern,
+// which shows as written; numbers, dates and currency
 // amounts show their raw text. An identifier the parser had to invent (missing) shows as `?`.
 import type {
   Condition,
@@ -123,7 +124,12 @@ function sketchCondition(condition: Condition): string {
       return `(paren ${sketchCondition(condition.inner)})`;
     case 'compare': {
       const operator = condition.operator.toLowerCase().replace(' ', '-');
-      const right = condition.right ? sketchRight(condition.right) : '?';
+      // A LIKE pattern shows as written: there an escaped `\_` and a wildcard `_` differ.
+      const right = !condition.right
+        ? '?'
+        : condition.operator === 'LIKE' && condition.right.kind === 'string'
+          ? condition.right.raw
+          : sketchRight(condition.right);
       return `(${operator} ${sketchValue(condition.left)} ${right})`;
     }
   }

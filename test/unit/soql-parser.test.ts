@@ -151,3 +151,13 @@ describe('diagnostic limits', () => {
     expect(huge.diagnostics[0]!.message.length).toBeLessThan(100);
   });
 });
+
+describe('string escapes', () => {
+  it('gives an escaped LIKE wildcard its plain meaning in the value and keeps the raw text', () => {
+    const literal = (text: string) =>
+      (parseSoql(`SELECT Id FROM Account WHERE Name LIKE ${text}`).query.where as Comparison).right;
+    // 'a\_b' (a literal underscore) and 'a\\_b' (a backslash, then a wildcard) must differ.
+    expect(literal("'a\\_b'")).toMatchObject({ value: 'a_b', raw: "'a\\_b'" });
+    expect(literal("'a\\\\_b'")).toMatchObject({ value: 'a\\_b', raw: "'a\\\\_b'" });
+  });
+});
