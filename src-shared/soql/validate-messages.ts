@@ -202,6 +202,35 @@ export const problems = {
     errorCode: 'MALFORMED_QUERY',
     message: 'OFFSET is only allowed in a sub-query when the outer query has LIMIT 1.',
   }),
+  // UNCONFIRMED text and code: SFDOC says only that sub-queries can't use USING SCOPE (§1.4);
+  // worded like the sub-query OFFSET text.
+  subqueryUsingScope: (): Problem => ({
+    errorCode: 'MALFORMED_QUERY',
+    message: 'USING SCOPE is not allowed in a sub-query.',
+  }),
+  // UNCONFIRMED text and code: the rule is SFDOC's group-by considerations (§1.4).
+  subqueryInGroupBy: (): Problem => ({
+    errorCode: 'MALFORMED_QUERY',
+    message: 'A query with a GROUP BY clause can not contain a parent-to-child sub-query.',
+  }),
+  // UNCONFIRMED text and code: OFFSET is certain (SFDOC offset page); ORDER BY and LIMIT come
+  // from the semi-join restrictions list, itself UNCONFIRMED (§1.8). Worded like the other
+  // semi-join texts.
+  semiJoinClause: (clause: 'ORDER BY' | 'LIMIT' | 'OFFSET'): Problem => ({
+    errorCode: 'MALFORMED_QUERY',
+    message: `${clause} is not allowed in a semi join or anti join sub-select.`,
+  }),
+  // UNCONFIRMED text and code: worded like the filter/group texts (§1.7, §1.11).
+  convertCurrencyInCondition: (clause: 'WHERE' | 'HAVING'): Problem => ({
+    errorCode: 'MALFORMED_QUERY',
+    message: `convertCurrency() can not be used in the ${clause} clause of a query call`,
+  }),
+  // UNCONFIRMED text and code: the rule is SFDOC's TYPEOF page (§1.5); worded like the
+  // grouping texts, naming the offending path.
+  typeofAlsoSelected: (relationship: string, path: string): Problem => ({
+    errorCode: 'MALFORMED_QUERY',
+    message: `Field ${relationship} is used in TYPEOF and can not also be selected as a relationship: ${path}`,
+  }),
   fieldsNeedsLimit: (): Problem => ({
     errorCode: 'MALFORMED_QUERY',
     message: 'The SOQL FIELDS function must have a LIMIT of at most 200',

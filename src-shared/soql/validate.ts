@@ -10,6 +10,7 @@ import {
 } from '../salesforce';
 import {
   AGGREGATE_FUNCTIONS,
+  DATE_FUNCTIONS,
   KNOWN_FUNCTIONS,
   pathText,
   type Comparison,
@@ -63,6 +64,7 @@ const FIVE_LEVEL_SUBQUERIES_FROM = 58;
 const FIELDS_FUNCTION_FROM = 51;
 
 const AGGREGATES = new Set<string>(AGGREGATE_FUNCTIONS);
+const DATE_FUNCTION_NAMES = new Set<string>(DATE_FUNCTIONS);
 /** Types compared as text: what users type, and Ids. */
 const STRING_TYPES: ReadonlySet<string> = new Set([...TEXT_TYPES, ...ID_TYPES]);
 
@@ -375,6 +377,8 @@ class Validator {
     const aggregated: FieldRef[] = [];
     let aggregate = false;
     let countAll: FunctionCall | undefined;
+    /** TYPEOF relationships of this SELECT list: lower-cased name -> name as written. */
+    const typeofNames = new Map<string, string>();
 
     for (const item of query.select) {
       switch (item.kind) {
@@ -404,11 +408,15 @@ class Validator {
           break;
         }
         case 'selectSubquery':
+          // SFDOC group-by considerations: no child subqueries in a GROUP BY query (§1.4).
+          if (query.groupBy) this.report(problems.subqueryInGroupBy(), item.range);
           this.validateQuery(item.query, this.childScope(item, scope, query));
           break;
-        case 'selectTypeof':
-          this.validateTypeof(item, scope);
+        case 'selectTypeof': {
+          const name = this.validateTypeof(item, scope);
+          if (name) typeofNames.set(name.toLowerCase(), name);
           break;
+        }
         case 'selectFields':
           this.validateFieldsItem(item, query, scope, selected);
           break;
@@ -417,6 +425,21 @@ class Validator {
 
     if (countAll && query.select.length > 1) {
       this.report(problems.countNotAlone(), countAll.range);
+    }
+
+    // A TYPEOF relationship can't also be walked as a plain path in the same list (§1.5).
+    if (typeofNames.size > 0) {
+      for (const ref of [...plainFields, ...plainCalls.flatMap((c) => c.info.plain)]) {
+        const dot = ref.key.indexOf('.');
+        const name = dot > 0 ? typeofNames.get(ref.key.slice(0, dot)) : undefined;
+        if (name && ref.status !== 'error') {
+          this.report(problems.typeofAlsoSelected(name, pathText(ref.node)), ref.node.range);
+        }
+      }
+    }
+
+    if (scope.kind === 'child' && query.usingScope && query.usingScope.name !== '') {
+      this.report(problems.subqueryUsingScope(), query.usingScope.range);
     }
 
     let whereUse: ConditionUse | undefined;
@@ -501,8 +524,26 @@ class Validator {
           this.report(problems.notGroupedOrAggregated(fieldLabel(ungrouped)), call.range);
         }
       };
+      // A date function in SELECT needs the same expression grouped, not just its field (§1.10).
+      const checkSelectCall = (entry: { call: FunctionCall; info: CallInfo }) => {
+        const call = entry.call;
+        const dates = dateCalls(call);
+        if (dates.length === 0 || groupKeys.has(this.callKey(call, scope))) {
+          checkCall(entry);
+          return;
+        }
+        const ungroupedDate = dates.find((d) => !groupKeys.has(this.callKey(d, scope)));
+        const ref = ungroupedDate
+          ? this.firstFieldRef(ungroupedDate, scope)
+          : fieldsOutsideDateCalls(call)
+              .map((f) => this.resolveField(f, scope))
+              .find((r) => r !== null && !isGrouped(r));
+        if (ref && ref.status !== 'error') {
+          this.report(problems.notGroupedOrAggregated(fieldLabel(ref)), call.range);
+        }
+      };
       plainFields.forEach(checkPlain);
-      plainCalls.forEach(checkCall);
+      plainCalls.forEach(checkSelectCall);
       orderPlain.forEach(checkPlain);
       orderCalls.forEach(checkCall);
       if (havingUse) {
@@ -516,8 +557,28 @@ class Validator {
       }
     }
 
+    // Without GROUP BY, a date function in SELECT is still an ungrouped value (§1.10).
+    if (!aggregate && !groupBy) {
+      for (const { call } of plainCalls) {
+        const date = dateCalls(call)[0];
+        const ref = date ? this.firstFieldRef(date, scope) : null;
+        if (ref && ref.status !== 'error') {
+          this.report(problems.notGroupedOrAggregated(fieldLabel(ref)), call.range);
+        }
+      }
+    }
+
     if (aggregate && !countAll && !groupBy && query.limit) {
       this.report(problems.limitWithoutGroupBy(), query.limit.range);
+    }
+
+    // A semi-join's inner query: OFFSET is certain (SFDOC offset page); ORDER BY and LIMIT are
+    // on the restrictions list SFDOC gives for semi-joins, taken as right (UNCONFIRMED, §1.8).
+    if (scope.kind === 'semi') {
+      const first = query.orderBy?.[0];
+      if (first) this.report(problems.semiJoinClause('ORDER BY'), first.range);
+      if (query.limit) this.report(problems.semiJoinClause('LIMIT'), query.limit.range);
+      if (query.offset) this.report(problems.semiJoinClause('OFFSET'), query.offset.range);
     }
 
     if (query.offset) {
@@ -556,20 +617,21 @@ class Validator {
     if (duplicate) this.report(problems.duplicateField(duplicate), item.range);
   }
 
-  private validateTypeof(item: SelectTypeof, scope: Scope): void {
+  /** Checks a TYPEOF item; returns its relationship name when that name is a valid one. */
+  private validateTypeof(item: SelectTypeof, scope: Scope): string | undefined {
     const segments = item.field.path;
-    if (segments.length !== 1 || segments[0]!.name === '') return;
+    if (segments.length !== 1 || segments[0]!.name === '') return undefined;
     const segment = segments[0]!;
     const key = segment.name.toLowerCase();
-    if (!scope.object) return;
+    if (!scope.object) return segment.name;
     const lookup = scope.object.parentRelationship(segment.name);
     if (!lookup) {
       this.report(problems.unknownParentRelationship(segment.name), segment.range);
-      return;
+      return undefined;
     }
     if (!isPolymorphic(lookup)) {
       this.report(problems.typeofNotPolymorphic(segment.name), segment.range);
-      return;
+      return undefined;
     }
     this.countRelationship(`${scope.id}:${key}.`, segment.range);
     for (const when of item.whens) {
@@ -597,6 +659,19 @@ class Validator {
       const start: PathStart = { object: NAME_OBJECT, key: `${key}.`, hops: 1 };
       for (const field of item.otherwise.fields) this.resolveBranchField(field, start, scope);
     }
+    return segment.name;
+  }
+
+  /** The first field a call reads, resolved (null when there is none or it is incomplete). */
+  private firstFieldRef(call: FunctionCall, scope: Scope): FieldRef | null {
+    for (const arg of call.args) {
+      if (arg.kind === 'field') return this.resolveField(arg, scope);
+      if (arg.kind === 'call') {
+        const ref = this.firstFieldRef(arg, scope);
+        if (ref) return ref;
+      }
+    }
+    return null;
   }
 
   private resolveBranchField(field: FieldPath, start: PathStart, scope: Scope): void {
@@ -617,6 +692,13 @@ class Validator {
     if (!KNOWN_FUNCTIONS.has(name)) {
       this.report(problems.unknownFunction(call.name.name), call.name.range);
       return info;
+    }
+    // convertCurrency() belongs to SELECT (and ORDER BY), never to a condition (§1.7, §1.11).
+    if (name === 'CONVERTCURRENCY' && (clause === 'where' || clause === 'having')) {
+      this.report(
+        problems.convertCurrencyInCondition(clause === 'where' ? 'WHERE' : 'HAVING'),
+        call.name.range,
+      );
     }
     if (AGGREGATES.has(name)) {
       info.aggregate = true;
@@ -814,6 +896,23 @@ class Validator {
 
 function newUse(clause: 'where' | 'having'): ConditionUse {
   return { clause, semiJoins: 0, plain: [], plainCalls: [], aggregated: [] };
+}
+
+/** The date-function calls in `call` (itself included), outermost ones only. */
+function dateCalls(call: FunctionCall): FunctionCall[] {
+  if (DATE_FUNCTION_NAMES.has(call.name.name.toUpperCase())) return [call];
+  return call.args.flatMap((arg) => (arg.kind === 'call' ? dateCalls(arg) : []));
+}
+
+/** The fields `call` reads outside any date function. */
+function fieldsOutsideDateCalls(call: FunctionCall): FieldPath[] {
+  return call.args.flatMap((arg) => {
+    if (arg.kind === 'field') return [arg];
+    if (arg.kind === 'call' && !DATE_FUNCTION_NAMES.has(arg.name.name.toUpperCase())) {
+      return fieldsOutsideDateCalls(arg);
+    }
+    return [];
+  });
 }
 
 function fieldLabel(ref: FieldRef): string {

@@ -275,6 +275,27 @@ describe('parent-to-child subqueries', () => {
       '5)',
     );
   });
+
+  it('does not allow USING SCOPE in a subquery', () => {
+    expectValid('SELECT Name, (SELECT LastName FROM Contacts) FROM Account USING SCOPE mine');
+    const q = 'SELECT Name, (SELECT LastName FROM Contacts USING SCOPE mine) FROM Account';
+    expectOne(q, 'MALFORMED_QUERY', 'USING SCOPE is not allowed in a sub-query.', 'mine');
+  });
+
+  it('does not allow a subquery in a GROUP BY query', () => {
+    expectValid('SELECT Name, (SELECT LastName FROM Contacts) FROM Account ORDER BY Name');
+    expectValid('SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry');
+    const text = 'A query with a GROUP BY clause can not contain a parent-to-child sub-query.';
+    const q = 'SELECT Industry, (SELECT LastName FROM Contacts) FROM Account GROUP BY Industry';
+    expectOne(q, 'MALFORMED_QUERY', text, '(SELECT');
+    // Also under ROLLUP, and reported at each subquery.
+    const rollup =
+      'SELECT Industry, (SELECT LastName FROM Contacts), (SELECT Name FROM Opportunities) FROM Account GROUP BY ROLLUP(Industry)';
+    expect(check(rollup).diagnostics).toEqual([
+      { errorCode: 'MALFORMED_QUERY', message: text, line: 1, column: col(rollup, '(SELECT') },
+      { errorCode: 'MALFORMED_QUERY', message: text, line: 1, column: col(rollup, '(SELECT', 2) },
+    ]);
+  });
 });
 
 describe('child-to-parent limits', () => {
@@ -399,6 +420,29 @@ describe('polymorphic relationships and TYPEOF', () => {
       'Whom',
     );
   });
+
+  it('does not allow the TYPEOF field as a relationship path in the same SELECT list', () => {
+    // Other relationships, the lookup's Id field and a path in WHERE are fine.
+    expectValid(
+      "SELECT TYPEOF What WHEN Account THEN Name END, Who.Name, WhatId FROM Task WHERE What.Name != 'x'",
+    );
+    expectValid('SELECT What.Name, What.Type FROM Task');
+    const q = 'SELECT TYPEOF What WHEN Account THEN Name END, What.Name FROM Task';
+    expectOne(
+      q,
+      'MALFORMED_QUERY',
+      'Field What is used in TYPEOF and can not also be selected as a relationship: What.Name',
+      'What.Name',
+    );
+    // Before the TYPEOF, in any case, and inside a function.
+    const before = 'SELECT toLabel(what.Type), TYPEOF What WHEN Account THEN Name END FROM Task';
+    expectOne(
+      before,
+      'MALFORMED_QUERY',
+      'Field What is used in TYPEOF and can not also be selected as a relationship: what.Type',
+      'what.Type',
+    );
+  });
 });
 
 describe('semi-joins and anti-joins', () => {
@@ -444,6 +488,35 @@ describe('semi-joins and anti-joins', () => {
       'MALFORMED_QUERY',
       'Nesting of semi join sub-selects is not supported',
       'SELECT ContactId',
+    );
+  });
+
+  it('does not allow ORDER BY, LIMIT or OFFSET in a sub-select', () => {
+    expectValid(
+      'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Email != null) ORDER BY Name LIMIT 10 OFFSET 5',
+    );
+    const offset =
+      'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact OFFSET 3) LIMIT 5';
+    expectOne(
+      offset,
+      'MALFORMED_QUERY',
+      'OFFSET is not allowed in a semi join or anti join sub-select.',
+      '3)',
+    );
+    const orderBy =
+      'SELECT Id FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact ORDER BY LastName)';
+    expectOne(
+      orderBy,
+      'MALFORMED_QUERY',
+      'ORDER BY is not allowed in a semi join or anti join sub-select.',
+      'LastName',
+    );
+    const limit = 'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact LIMIT 10)';
+    expectOne(
+      limit,
+      'MALFORMED_QUERY',
+      'LIMIT is not allowed in a semi join or anti join sub-select.',
+      '10',
     );
   });
 
@@ -685,6 +758,41 @@ describe('aggregates and GROUP BY', () => {
     );
   });
 
+  it('requires a date function in SELECT to be grouped as the same expression', () => {
+    expectValid(
+      'SELECT CALENDAR_YEAR(CreatedDate) FROM Opportunity GROUP BY CALENDAR_YEAR(CreatedDate)',
+    );
+    expectValid(
+      'SELECT FORMAT(CALENDAR_YEAR(CloseDate)) yr, COUNT(Id) FROM Opportunity GROUP BY CALENDAR_YEAR(CloseDate)',
+    );
+    // Elsewhere a date function needs no grouping.
+    expectValid(
+      'SELECT Id FROM Opportunity WHERE CALENDAR_YEAR(CloseDate) = 2024 ORDER BY CALENDAR_YEAR(CloseDate)',
+    );
+    const text = 'Field must be grouped or aggregated: CreatedDate';
+    const q = 'SELECT CALENDAR_YEAR(CreatedDate) FROM Opportunity';
+    expectOne(q, 'MALFORMED_QUERY', text, 'CALENDAR_YEAR');
+    expectOne(
+      'SELECT Name, HOUR_IN_DAY(convertTimezone(CreatedDate)) FROM Opportunity',
+      'MALFORMED_QUERY',
+      text,
+      'HOUR_IN_DAY',
+    );
+    // Grouping the field, or another date function of it, is not the same expression.
+    expectOne(
+      'SELECT CALENDAR_YEAR(CloseDate) FROM Opportunity GROUP BY CloseDate',
+      'MALFORMED_QUERY',
+      'Field must be grouped or aggregated: CloseDate',
+      'CALENDAR_YEAR',
+    );
+    expectOne(
+      'SELECT CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM Opportunity GROUP BY CALENDAR_YEAR(CreatedDate)',
+      'MALFORMED_QUERY',
+      text,
+      'CALENDAR_MONTH',
+    );
+  });
+
   it('reports a grouped field that is also aggregated', () => {
     expectOne(
       'SELECT Id, COUNT(Id) FROM Account GROUP BY Id',
@@ -757,6 +865,30 @@ describe('aggregates and GROUP BY', () => {
       'MALFORMED_QUERY',
       'Aggregate function COUNT is not allowed in the WHERE clause; use HAVING.',
       'COUNT',
+    );
+  });
+
+  it('does not allow convertCurrency() in WHERE or HAVING', () => {
+    expectValid(
+      'SELECT Id, convertCurrency(Amount) amt FROM Opportunity WHERE Amount > 100 ORDER BY convertCurrency(Amount)',
+    );
+    expectOne(
+      'SELECT Id FROM Opportunity WHERE convertCurrency(Amount) > 100',
+      'MALFORMED_QUERY',
+      'convertCurrency() can not be used in the WHERE clause of a query call',
+      'convertCurrency',
+    );
+    expectOne(
+      'SELECT Id FROM Opportunity WHERE FORMAT(convertCurrency(Amount)) = null',
+      'MALFORMED_QUERY',
+      'convertCurrency() can not be used in the WHERE clause of a query call',
+      'convertCurrency',
+    );
+    expectOne(
+      'SELECT StageName, SUM(Amount) FROM Opportunity GROUP BY StageName HAVING SUM(convertCurrency(Amount)) > 100',
+      'MALFORMED_QUERY',
+      'convertCurrency() can not be used in the HAVING clause of a query call',
+      'convertCurrency',
     );
   });
 });
