@@ -111,21 +111,7 @@ ${DB_OPTIONS_HELP}
 
 ${ORG_OPTIONS_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(
-      args,
-      {
-        ...commonOptions,
-        ...orgOptions,
-        ...dbOptions,
-        ...schemaOption,
-        'allow-drop': { type: 'boolean' },
-      },
-      'mapping ddl',
-    );
-    const document = readMappingFile(oneFile(positionals, 'mapping ddl'));
-    const schemaName = schemaOf(values);
-    const selection = requireOrg(values, io, ORG_PURPOSE);
-    const url = resolveDbUrl(values, io.env);
+    const { values, document, schemaName, selection, url } = planInputs(args, io, 'mapping ddl');
     const database = url ? await readDatabase(url, schemaName) : undefined;
     try {
       const target = database ? mergeMappingDocuments(database.applied, document) : document;
@@ -168,21 +154,7 @@ ${DB_OPTIONS_HELP}
 
 ${ORG_OPTIONS_HELP}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(
-      args,
-      {
-        ...commonOptions,
-        ...orgOptions,
-        ...dbOptions,
-        ...schemaOption,
-        'allow-drop': { type: 'boolean' },
-      },
-      'mapping apply',
-    );
-    const document = readMappingFile(oneFile(positionals, 'mapping apply'));
-    const schemaName = schemaOf(values);
-    const selection = requireOrg(values, io, ORG_PURPOSE);
-    const url = resolveDbUrl(values, io.env);
+    const { values, document, schemaName, selection, url } = planInputs(args, io, 'mapping apply');
     if (!url) throw new UsageError(NO_DB);
     const database = await readDatabase(url, schemaName);
     try {
@@ -387,6 +359,28 @@ function whereInText(text: string, reason: string): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return ` (line ${line}, column ${column})`;
+}
+
+/** What ddl and apply both read: the export, the schema, the org and the database URL. */
+function planInputs(args: string[], io: CliIo, command: string) {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      ...commonOptions,
+      ...orgOptions,
+      ...dbOptions,
+      ...schemaOption,
+      'allow-drop': { type: 'boolean' },
+    },
+    command,
+  );
+  return {
+    values,
+    document: readMappingFile(oneFile(positionals, command)),
+    schemaName: schemaOf(values),
+    selection: requireOrg(values, io, ORG_PURPOSE),
+    url: resolveDbUrl(values, io.env),
+  };
 }
 
 function schemaOf(values: ParsedValues): string {

@@ -30,18 +30,7 @@ export const CLAUSE_RANK: Record<Clause, number> = {
   ...PARSER_CLAUSE_RANK,
 };
 
-const CLAUSES_AFTER_FROM = new Set<string>([
-  'USING',
-  'WHERE',
-  'WITH',
-  'GROUP',
-  'HAVING',
-  'ORDER',
-  'LIMIT',
-  'OFFSET',
-  'FOR',
-  'UPDATE',
-]);
+const CLAUSES_AFTER_FROM = new Set<string>(Object.keys(PARSER_CLAUSE_RANK));
 
 /** One thing written in the current item: a token, or a closed parenthesis (call, list…). */
 export type Item = { kind: 'token'; token: Token } | { kind: 'group'; frame: Frame };

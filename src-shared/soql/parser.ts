@@ -36,20 +36,22 @@ export interface ParseResult {
   tokens: Token[];
 }
 
+/** Clause order of a query, as the org enforces it. */
+export const CLAUSE_RANK = {
+  USING: 1,
+  WHERE: 2,
+  WITH: 3,
+  GROUP: 4,
+  HAVING: 5,
+  ORDER: 6,
+  LIMIT: 7,
+  OFFSET: 8,
+  FOR: 9,
+  UPDATE: 10,
+} as const satisfies Record<string, number>;
+
 /** Words that end a SELECT item, a FROM or a condition: they start the next clause. */
-const CLAUSE_KEYWORDS = new Set([
-  'FROM',
-  'USING',
-  'WHERE',
-  'WITH',
-  'GROUP',
-  'HAVING',
-  'ORDER',
-  'LIMIT',
-  'OFFSET',
-  'FOR',
-  'UPDATE',
-]);
+const CLAUSE_KEYWORDS = new Set(['FROM', ...Object.keys(CLAUSE_RANK)]);
 
 /** Words that can never be an alias (the documented reserved list plus clause keywords). */
 const NOT_AN_ALIAS = new Set([
@@ -76,20 +78,6 @@ const NOT_AN_ALIAS = new Set([
   // Apex's `ALL ROWS` suffix: REST rejects it at ALL (soql.md §1.13), not as an alias.
   'ALL',
 ]);
-
-/** Clause order of a query, as the org enforces it. */
-export const CLAUSE_RANK = {
-  USING: 1,
-  WHERE: 2,
-  WITH: 3,
-  GROUP: 4,
-  HAVING: 5,
-  ORDER: 6,
-  LIMIT: 7,
-  OFFSET: 8,
-  FOR: 9,
-  UPDATE: 10,
-} as const satisfies Record<string, number>;
 
 const COMPARISON_OPERATORS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 
