@@ -3,14 +3,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../postgres';
-import { defaultUserDataDir } from '../studio';
+import { defaultUserDataDir, embeddedPostgresDir } from '../studio';
 import { EXIT_OK, EXIT_PROBLEMS, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { printJson } from './io';
 import { commonOptions, parseCommandLine, parsePort, type ParsedValues } from './options';
-
-/** The cluster's folder inside the user-data folder. */
-export const EMBEDDED_POSTGRES_FOLDER = 'postgres';
 
 /** Longest wait for the server to shut down before giving up on it. */
 const STOP_TIMEOUT_MS = 30_000;
@@ -25,7 +22,7 @@ export const dbStartCommand: Command = {
 Starts the embedded PostgreSQL server (created on first use), prints {"url":"postgres://…"}
 as one JSON line and serves until Ctrl+C (SIGINT) or SIGTERM, then shuts the server down
 cleanly and exits 0. The data stays in the folder for the next start.
-  --data DIR       the cluster's folder (default: <user-data>/${EMBEDDED_POSTGRES_FOLDER})
+  --data DIR       the cluster's folder (default: <user-data>/postgres)
   --port N         port on 127.0.0.1 (default: any free port)
   --user-data DIR  the user-data folder (default: the app's own)`,
   async run(args, io) {
@@ -50,7 +47,7 @@ function dataDirOf(values: ParsedValues, io: CliIo): string {
     typeof values['user-data'] === 'string'
       ? resolve(values['user-data'])
       : defaultUserDataDir(io.env);
-  return join(userData, EMBEDDED_POSTGRES_FOLDER);
+  return embeddedPostgresDir(userData);
 }
 
 /** A folder that is neither a cluster nor empty would make initdb fail halfway. */

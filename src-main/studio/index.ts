@@ -1,3 +1,10 @@
 export { createStudio } from './studio';
 export type { Studio, StudioOptions } from './studio';
-export { defaultUserDataDir, appRoot, rendererDir, appVersion, PRODUCT_NAME } from './paths';
+export {
+  defaultUserDataDir,
+  embeddedPostgresDir,
+  appRoot,
+  rendererDir,
+  appVersion,
+  PRODUCT_NAME,
+} from './paths';

@@ -21,6 +21,11 @@ export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string
   }
 }
 
+/** The embedded Postgres cluster's folder: one per user-data folder, for the app and the CLI. */
+export function embeddedPostgresDir(userDataDir: string): string {
+  return join(userDataDir, 'postgres');
+}
+
 /** The package root: the folder holding package.json, found upward from the running bundle. */
 export function appRoot(start: string = __dirname): string {
   let dir = start;
