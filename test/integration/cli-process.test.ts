@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppInfo } from '../../src-shared/api';
-import { binScript, builtCli, cliIsBuilt, repoRoot } from '../support/cli';
+import { binScript, builtCli, childEnv, cliIsBuilt, repoRoot } from '../support/cli';
 import { callApi, httpRequest } from '../support/http';
 import { closedPort } from '../support/net';
 import { tempDir } from '../support/temp';
@@ -12,23 +12,6 @@ import { tempDir } from '../support/temp';
 const version = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
-
-/** The environment a user's shell would give, minus anything that would open a browser. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  for (const name of [
-    'CONNECT_STUDIO_HOME',
-    'DATABASE_URL',
-    'SF_INSTANCE_URL',
-    'SF_ACCESS_TOKEN',
-    'SF_USERNAME',
-    'SF_PASSWORD',
-    'SF_LOGIN_URL',
-  ]) {
-    delete env[name];
-  }
-  return env;
-}
 
 function runToEnd(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [binScript, ...args], {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { binScript, repoRoot } from '../support/cli';
+import { binScript, childEnv, repoRoot, runCliProcess, type CliRun } from '../support/cli';
 import { FIXTURE_DESCRIBE_DIR, FIXTURE_GLOBAL_FILE } from '../support/describes';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
 import {
@@ -28,47 +28,9 @@ afterAll(async () => {
   await pool?.end();
 });
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  for (const name of [
-    'CONNECT_STUDIO_HOME',
-    'DATABASE_URL',
-    'SF_INSTANCE_URL',
-    'SF_ACCESS_TOKEN',
-    'SF_USERNAME',
-    'SF_PASSWORD',
-    'SF_LOGIN_URL',
-  ]) {
-    delete env[name];
-  }
-  return { ...env, ...extra };
-}
-
 /** Runs the CLI to its end without blocking this process (a stand-in org may answer it). */
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [binScript, ...args], {
-      cwd: repoRoot,
-      env: childEnv(extraEnv),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolveRun({ status, stdout, stderr });
-    });
-  });
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCliProcess(args, { env: extraEnv, timeoutMs: 45_000 });
 }
 
 const ORG = ['--describe', FIXTURE_DESCRIBE_DIR];

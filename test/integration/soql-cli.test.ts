@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binScript, repoRoot } from '../support/cli';
+import { runCliProcess, type CliRun } from '../support/cli';
 import { FIXTURE_DESCRIBE_DIR, FIXTURE_GLOBAL_FILE } from '../support/describes';
 import {
   jsonReply,
@@ -18,46 +17,9 @@ import { tempDir } from '../support/temp';
 
 const ORG_DIR = 'test/fixtures/describes/org';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  for (const name of [
-    'CONNECT_STUDIO_HOME',
-    'SF_INSTANCE_URL',
-    'SF_ACCESS_TOKEN',
-    'SF_USERNAME',
-    'SF_PASSWORD',
-    'SF_LOGIN_URL',
-  ]) {
-    delete env[name];
-  }
-  return env;
-}
-
 /** Runs the CLI without blocking this process, so an in-process fake org can answer it. */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [binScript, ...args], {
-      cwd: repoRoot,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolveRun({ status, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runCliProcess(args, { timeoutMs: 30_000 });
 }
 
 function jsonLines(stdout: string): unknown[] {
