@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   createDescribeCatalog,
+  fieldDescribe,
   type ChildRelationship,
   type FieldDescribe,
   type PicklistEntry,
@@ -50,27 +51,15 @@ function field(name: string, type: string, extra: Partial<FieldDescribe> = {}): 
     groupable: !['textarea', 'multipicklist', 'datetime', 'currency', 'double'].includes(type),
     aggregatable: type !== 'boolean' && type !== 'textarea',
   };
-  return {
-    name,
+  return fieldDescribe(name, type, {
     label: name.replace(/__c$/, '').replace(/_/g, ' '),
-    type,
     length: 255,
-    precision: 0,
-    scale: 0,
-    nillable: true,
     createable: true,
     updateable: true,
-    defaultedOnCreate: false,
-    calculated: false,
-    custom: name.endsWith('__c'),
-    externalId: false,
-    unique: false,
-    referenceTo: [],
-    relationshipName: null,
     picklistValues: NONE,
     ...flags,
     ...extra,
-  };
+  });
 }
 
 /** 300 fields: Id, Name, a polymorphic Owner, 20 lookups and a mix of every common type. */

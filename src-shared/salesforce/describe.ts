@@ -183,6 +183,43 @@ export function createDescribeCatalog(
   };
 }
 
+/**
+ * A field describe from a name and a type, every other key at a neutral default (optional,
+ * read-only, not custom unless the name ends in __c, filterable, sortable, groupable,
+ * aggregatable); `overrides` sets the rest. For describes made in code: pseudo-objects,
+ * synthetic catalogs and tests.
+ */
+export function fieldDescribe(
+  name: string,
+  type: string,
+  overrides: Partial<FieldDescribe> = {},
+): FieldDescribe {
+  return {
+    name,
+    label: name,
+    type,
+    length: 0,
+    precision: 0,
+    scale: 0,
+    nillable: true,
+    createable: false,
+    updateable: false,
+    defaultedOnCreate: false,
+    calculated: false,
+    custom: name.endsWith('__c'),
+    externalId: false,
+    unique: false,
+    referenceTo: [],
+    relationshipName: null,
+    picklistValues: [],
+    filterable: true,
+    sortable: true,
+    groupable: true,
+    aggregatable: true,
+    ...overrides,
+  };
+}
+
 /** Required on create in Salesforce's sense: the user must supply a value. */
 export function isRequiredOnCreate(field: FieldDescribe): boolean {
   return field.createable && !field.nillable && !field.defaultedOnCreate;

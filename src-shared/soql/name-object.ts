@@ -1,6 +1,6 @@
 // The `Name` pseudo-object: what a polymorphic lookup (Who, What, a queue-or-user Owner) can be
 // followed to without TYPEOF. The validator and completion both read this one list.
-import type { FieldDescribe } from '../salesforce';
+import { fieldDescribe, type FieldDescribe } from '../salesforce';
 
 function nameField(
   name: string,
@@ -8,29 +8,16 @@ function nameField(
   reference?: { to: string; relationship: string },
 ): FieldDescribe {
   const isText = type !== 'boolean' && type !== 'datetime' && type !== 'id' && type !== 'reference';
-  return {
-    name,
+  return fieldDescribe(name, type, {
     label: name.replace(/([a-z])([A-Z])/g, '$1 $2'),
-    type,
     length: isText ? 255 : 18,
-    precision: 0,
-    scale: 0,
     nillable: type !== 'boolean' && type !== 'id',
-    createable: false,
-    updateable: false,
-    defaultedOnCreate: false,
-    calculated: false,
     custom: false,
-    externalId: false,
-    unique: false,
     referenceTo: reference ? [reference.to] : [],
     relationshipName: reference?.relationship ?? null,
-    picklistValues: [],
-    filterable: true,
-    sortable: true,
     groupable: type !== 'datetime',
     aggregatable: type !== 'boolean',
-  };
+  });
 }
 
 /**

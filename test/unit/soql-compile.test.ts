@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   createDescribeCatalog,
+  fieldDescribe,
   type FieldDescribe,
   type SObjectDescribe,
 } from '../../src-shared/salesforce';
@@ -243,31 +244,8 @@ describe('herokuConnectSchema', () => {
 
 describe('wide child rows', () => {
   // A child object with 70 text fields: SQLite caps function arguments, so the row is split.
-  const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe =>
-    ({
-      name,
-      label: name,
-      type,
-      length: 80,
-      precision: 0,
-      scale: 0,
-      nillable: true,
-      createable: true,
-      updateable: true,
-      defaultedOnCreate: false,
-      calculated: false,
-      custom: name.endsWith('__c'),
-      externalId: false,
-      unique: false,
-      referenceTo: [],
-      relationshipName: null,
-      picklistValues: [],
-      filterable: true,
-      sortable: true,
-      groupable: true,
-      aggregatable: true,
-      ...extra,
-    }) as FieldDescribe;
+  const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}) =>
+    fieldDescribe(name, type, { length: 80, createable: true, updateable: true, ...extra });
   const object = (
     name: string,
     fields: FieldDescribe[],

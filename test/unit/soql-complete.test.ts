@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createDescribeCatalog,
+  fieldDescribe,
   type DescribeCatalog,
   type FieldDescribe,
   type SObjectDescribe,
@@ -634,29 +635,11 @@ describe('the remaining clauses', () => {
 
 describe('ranking, limits and caching', () => {
   function widget(fieldCount: number, extra: Partial<FieldDescribe>[] = []): SObjectDescribe {
-    const base: FieldDescribe = {
-      name: 'Id',
-      label: 'Id',
-      type: 'id',
+    const base = fieldDescribe('Id', 'id', {
       length: 18,
-      precision: 0,
-      scale: 0,
       nillable: false,
-      createable: false,
-      updateable: false,
       defaultedOnCreate: true,
-      calculated: false,
-      custom: false,
-      externalId: false,
-      unique: false,
-      referenceTo: [],
-      relationshipName: null,
-      picklistValues: [],
-      filterable: true,
-      sortable: true,
-      groupable: true,
-      aggregatable: true,
-    };
+    });
     const fields = [base];
     for (let i = 0; i < fieldCount; i++) {
       fields.push({
