@@ -17,7 +17,6 @@ import {
   validateMappings,
   writeAlgorithmOf,
   type DatabaseSnapshot,
-  type Mapping,
   type MappingDocument,
   type MappingProblem,
   type SchemaPlan,
@@ -78,13 +77,12 @@ ${ORG_OPTIONS_HELP}`,
       'mapping validate',
     );
     const document = readMappingFile(oneFile(positionals, 'mapping validate'));
-    const catalog = await orgCatalog(
+    const { problems } = await orgDescribes(
       requireOrg(values, io, ORG_PURPOSE),
       values,
       io,
-      document.mappings,
+      document,
     );
-    const problems = validate(document, catalog);
     const ok = !problems.some((p) => p.severity === 'error');
     printJson(io, { ok, problems });
     return ok ? EXIT_OK : EXIT_PROBLEMS;
@@ -115,8 +113,8 @@ ${ORG_OPTIONS_HELP}`,
     const database = url ? await readDatabase(url, schemaName) : undefined;
     try {
       const target = database ? mergeMappingDocuments(database.applied, document) : document;
-      const catalog = await orgCatalog(selection, values, io, target.mappings);
-      refuseOnErrors(validate(target, catalog), io, 'no SQL was printed');
+      const { catalog, problems } = await orgDescribes(selection, values, io, target);
+      refuseOnErrors(problems, io, 'no SQL was printed');
       const plan = planFor(schemaName, target, catalog, database?.snapshot, values['allow-drop']);
       if (values.json) {
         printJson(io, {
@@ -159,8 +157,7 @@ ${ORG_OPTIONS_HELP}`,
     const database = await readDatabase(url, schemaName);
     try {
       const target = mergeMappingDocuments(database.applied, document);
-      const catalog = await orgCatalog(selection, values, io, target.mappings);
-      const problems = validate(target, catalog);
+      const { catalog, problems } = await orgDescribes(selection, values, io, target);
       if (problems.some((p) => p.severity === 'error')) {
         printJson(io, { ok: false, problems });
         throw new ProblemsFound(
@@ -271,12 +268,12 @@ ${ORG_OPTIONS_HELP}`,
           );
         }
         const catalog = selection
-          ? await orgCatalog(
-              selection,
-              values,
-              io,
-              tables.map((t) => createMapping(t.name, { fields: [] })),
-            )
+          ? (
+              await orgDescribes(selection, values, io, {
+                version: 1,
+                mappings: tables.map((t) => createMapping(t.name, { fields: [] })),
+              })
+            ).catalog
           : undefined;
         document = rebuildFromTables(snapshot, catalog);
         io.stderr(
@@ -505,13 +502,17 @@ function rebuildFromTables(
 
 // --- The org's describes.
 
-/** Describes of the mapped objects and of every parent their relationship fields reach. */
-async function orgCatalog(
+/**
+ * Describes of the mapped objects and of every parent their relationship fields reach, with the
+ * document's validation problems against them.
+ */
+async function orgDescribes(
   selection: OrgSelection,
   values: ParsedValues,
   io: CliIo,
-  mappings: readonly Mapping[],
-): Promise<DescribeCatalog> {
+  document: MappingDocument,
+): Promise<{ catalog: DescribeCatalog; problems: MappingProblem[] }> {
   const describes = await openDescribes(selection, values, io);
-  return describes.catalogFor((catalog) => validateMappings(mappings, catalog));
+  const { catalog, result } = await describes.describeFor((c) => validate(document, c));
+  return { catalog, problems: result };
 }

@@ -29,9 +29,14 @@ export function requireOrg(values: ParsedValues, io: CliIo, purpose: string): Or
   return selection;
 }
 
-/** Where describes come from: `catalogFor(work)` returns a catalog with all `work` reaches. */
+/**
+ * Where describes come from: `describeFor(work)` returns a catalog holding all that `work`
+ * reaches, and what `work` returned on that catalog.
+ */
 export interface DescribeProvider {
-  catalogFor(work: (catalog: DescribeCatalog) => void): Promise<DescribeCatalog>;
+  describeFor<T>(
+    work: (catalog: DescribeCatalog) => T,
+  ): Promise<{ catalog: DescribeCatalog; result: T }>;
   /** The API version of a live org's connection; undefined for a describe folder. */
   apiVersion?: string;
 }
@@ -52,7 +57,7 @@ export async function openDescribes(
       }
       throw error;
     }
-    return { catalogFor: () => Promise.resolve(catalog) };
+    return { describeFor: (work) => Promise.resolve({ catalog, result: work(catalog) }) };
   }
   const target = salesforceTargetOf(selection, values, io);
   const explained = (error: unknown): Error => {
@@ -69,9 +74,9 @@ export async function openDescribes(
   }
   return {
     apiVersion: target.apiVersion,
-    async catalogFor(work) {
+    async describeFor(work) {
       try {
-        return await live.catalogFor(work);
+        return await live.describeFor(work);
       } catch (error) {
         throw explained(error);
       }

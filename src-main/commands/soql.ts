@@ -138,8 +138,10 @@ ${ORG_OPTIONS_HELP}`,
     const describes = await openDescribes(selection, values, io);
     const options = { apiVersion: describes.apiVersion ?? apiVersionOf(values) };
     const parsed = parseSoql(query);
-    const catalog = await describes.catalogFor((c) => validateSoql(parsed, c, options));
-    const result = checkResult(query, validateSoql(parsed, catalog, options));
+    const { catalog, result: diagnostics } = await describes.describeFor((c) =>
+      validateSoql(parsed, c, options),
+    );
+    const result = checkResult(query, diagnostics);
     if (!result.ok) {
       const lines = result.diagnostics.map(
         (d) => `  line ${d.line}, column ${d.column}: ${d.errorCode}: ${d.message}`,
@@ -227,8 +229,8 @@ async function openChecker(
   const options = { apiVersion };
   return async (query) => {
     const parsed = parseSoql(query);
-    const catalog = await describes.catalogFor((c) => validateSoql(parsed, c, options));
-    return checkResult(query, validateSoql(parsed, catalog, options));
+    const { result } = await describes.describeFor((c) => validateSoql(parsed, c, options));
+    return checkResult(query, result);
   };
 }
 

@@ -67,10 +67,11 @@ export async function fetchDescribes(
 
 /**
  * Describes of a live org, fetched on demand and kept for the object's lifetime. A caller hands
- * `catalogFor` the work it wants to do with a catalog (validate a query, validate mappings);
+ * `describeFor` the work it wants to do with a catalog (validate a query, validate mappings);
  * the work runs against what is cached, every listed object it asked for but did not find is
- * fetched, and the work runs again until it reaches nothing new. So only the objects a query or
- * mapping really touches are described, each once.
+ * fetched, and the work runs again until it reaches nothing new. The last run's result comes
+ * back with the catalog, so the caller need not run the work once more. Only the objects a query
+ * or mapping really touches are described, each once.
  */
 export class LiveDescribes {
   private global: GlobalSObject[] | undefined;
@@ -83,7 +84,9 @@ export class LiveDescribes {
 
   constructor(private readonly conn: Connection) {}
 
-  async catalogFor(visit: (catalog: DescribeCatalog) => void): Promise<DescribeCatalog> {
+  async describeFor<T>(
+    work: (catalog: DescribeCatalog) => T,
+  ): Promise<{ catalog: DescribeCatalog; result: T }> {
     if (!this.global) {
       this.global = await fetchDescribeGlobal(this.conn);
       this.listed = new Map(this.global.map((o) => [o.name.toLowerCase(), o.name]));
@@ -95,7 +98,7 @@ export class LiveDescribes {
         const key = name.toLowerCase();
         if (this.listed.has(key) && !this.describes.has(key)) reached.add(key);
       };
-      visit({
+      const result = work({
         ...inner,
         describe: (name) => (note(name), inner.describe(name)),
         field: (name, field) => (note(name), inner.field(name, field)),
@@ -103,7 +106,7 @@ export class LiveDescribes {
         childRelationship: (name, rel) => (note(name), inner.childRelationship(name, rel)),
       });
       const toFetch = [...reached].filter((key) => !this.attempted.has(key));
-      if (toFetch.length === 0) return inner;
+      if (toFetch.length === 0) return { catalog: inner, result };
       for (const key of toFetch) this.attempted.add(key);
       this.describeRequests += toFetch.length;
       const fetched = await fetchDescribes(
@@ -132,7 +135,7 @@ export class OrgQueryChecker {
 
   async check(text: string): Promise<SoqlCheckResult> {
     const parsed = parseSoql(text);
-    const catalog = await this.live.catalogFor((c) => validateSoql(parsed, c, this.options));
-    return checkResult(text, validateSoql(parsed, catalog, this.options));
+    const { result } = await this.live.describeFor((c) => validateSoql(parsed, c, this.options));
+    return checkResult(text, result);
   }
 }
