@@ -82,15 +82,7 @@ async function readSnapshot(client: Queryable, schemaName: string): Promise<Data
       ORDER BY a.attrelid, a.attnum`,
     [oids],
   );
-  const indexes = await client.query<{
-    table_oid: string;
-    name: string;
-    unique: boolean;
-    primary: boolean;
-    columns: string[];
-    predicate: string | null;
-    definition: string;
-  }>(
+  const indexes = await client.query<SnapshotIndex & { table_oid: string }>(
     `SELECT i.indrelid::text AS table_oid, ic.relname AS name, i.indisunique AS unique,
             i.indisprimary AS primary,
             ARRAY(SELECT a.attname::text
@@ -128,8 +120,11 @@ async function readSnapshot(client: Queryable, schemaName: string): Promise<Data
 
   const byTable = <T extends { table_oid: string }>(rows: T[]) => {
     const grouped = new Map<string, T[]>();
-    for (const row of rows)
-      grouped.set(row.table_oid, [...(grouped.get(row.table_oid) ?? []), row]);
+    for (const row of rows) {
+      const group = grouped.get(row.table_oid);
+      if (group) group.push(row);
+      else grouped.set(row.table_oid, [row]);
+    }
     return grouped;
   };
   const columnsOf = byTable(columns.rows);
@@ -146,14 +141,9 @@ async function readSnapshot(client: Queryable, schemaName: string): Promise<Data
     return {
       name: t.name,
       columns: tableColumns,
-      indexes: (indexesOf.get(t.oid) ?? []).map((i): SnapshotIndex => ({
-        name: i.name,
-        unique: i.unique,
-        primary: i.primary,
-        columns: i.columns,
-        predicate: i.predicate,
-        definition: i.definition,
-      })),
+      indexes: (indexesOf.get(t.oid) ?? []).map(
+        ({ table_oid: _key, ...index }): SnapshotIndex => index,
+      ),
       triggers: (triggersOf.get(t.oid) ?? []).map((tr): SnapshotTrigger => ({
         name: tr.name,
         functionName: tr.function_name,
