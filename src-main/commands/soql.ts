@@ -5,7 +5,6 @@ import {
   checkResult,
   compileSoql,
   formatSoql,
-  herokuConnectSchema,
   type CompiledQuery,
   lineColumnAt,
   parseSoql,
@@ -24,6 +23,7 @@ import {
   type OrgSelection,
   type ParsedValues,
 } from './options';
+import { herokuConnectSchema } from '../../src-shared/mapping';
 import { readMappingFile } from './mapping';
 import { noOrgMessage, openDescribes, requireOrg } from './org';
 

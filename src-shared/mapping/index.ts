@@ -83,6 +83,10 @@ export type { ColumnTypeResult } from './column-types';
 export { mappedTable, SYSTEM_COLUMNS } from './columns';
 export type { MappedTable, MappedColumn, SkippedField, ColumnRole } from './columns';
 
+// Heroku Connect's tables for the SOQL compiler (soql to-sql, the Query workspace's SQL view).
+export { herokuConnectSchema } from './physical-schema';
+export type { HerokuConnectSchemaInput, MappedObject } from './physical-schema';
+
 // Validation.
 export { validateMappings, MAPPING_PROBLEM_CODES } from './validate';
 export type {

@@ -24,13 +24,7 @@ import { CompileError, type SqlDialect } from './compile-sql';
 
 export { CompileError, quoteIdentifier } from './compile-sql';
 export type { SqlDialect } from './compile-sql';
-export { herokuConnectSchema } from './compile-schema';
-export type {
-  HerokuConnectSchemaInput,
-  MappedObject,
-  PhysicalSchema,
-  PhysicalTable,
-} from './compile-schema';
+export type { PhysicalSchema, PhysicalTable } from './compile-schema';
 export type { JsonObject, JsonValue, QueryResult } from './compile-assemble';
 export { dateLiteralRange } from './compile-dates';
 export type { DayRange } from './compile-dates';

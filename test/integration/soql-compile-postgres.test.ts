@@ -6,9 +6,9 @@
 import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { herokuConnectSchema } from '../../src-shared/mapping';
 import {
   compileSoql,
-  herokuConnectSchema,
   parseSoql,
   type PhysicalSchema,
   type QueryResult,

@@ -4,6 +4,7 @@
 
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { herokuConnectSchema } from '../../src-shared/mapping';
 import {
   createDescribeCatalog,
   fieldDescribe,
@@ -14,7 +15,6 @@ import {
   CompileError,
   compileSoql,
   dateLiteralRange,
-  herokuConnectSchema,
   parseSoql,
   type CompileInput,
   type PhysicalSchema,
