@@ -97,6 +97,7 @@ class Parser {
   /** Set after a syntax error until the parser has resynchronised; hides cascades. */
   private panicking = false;
   private depth = 0;
+  private lastUnexpected: Token | undefined;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -164,8 +165,11 @@ class Parser {
   }
 
   private unexpected(t: Token = this.tok): void {
-    if (this.panicking) return;
+    // One token is reported once, even when recovery reaches it again (an empty query fails
+    // at SELECT and again at the SELECT list, both on the end of the text).
+    if (this.panicking || t === this.lastUnexpected) return;
     this.panicking = true;
+    this.lastUnexpected = t;
     if (t.type === 'string' && t.problem) {
       this.error('MALFORMED_QUERY', t.problem.message, {
         start: t.problem.start,

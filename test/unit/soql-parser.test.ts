@@ -78,6 +78,14 @@ describe('parser recovery', () => {
     expect(query.where?.kind).toBe('compare');
   });
 
+  it('reports an empty query once, at the end of the text', () => {
+    for (const text of ['', '   ']) {
+      const { diagnostics } = parseSoql(text);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]!.message).toBe("unexpected token: '<EOF>'");
+    }
+  });
+
   it('reports the end of text when a query stops early', () => {
     const { diagnostics } = parseSoql('SELECT Id FROM');
     expect(diagnostics[0]!.message).toBe("unexpected token: '<EOF>'");
