@@ -334,6 +334,11 @@ describe('fixture describes: demo extras', () => {
     expect(fieldOf('Contact', 'Account_Industry__c')).toMatchObject({
       type: 'string', calculated: true, createable: false, updateable: false,
     }); // prettier-ignore
+    // A roll-up is calculated like a formula but has no formula text (demo.json).
+    expect(fieldOf('Opportunity', 'Line_Item_Count__c')).toMatchObject({
+      type: 'double', precision: 18, scale: 0, calculated: true, calculatedFormula: null,
+      createable: false, updateable: false,
+    }); // prettier-ignore
     expect(fieldOf('Contact', 'SSN__c')).toMatchObject({
       type: 'encryptedstring', filterable: false, permissionable: false,
     }); // prettier-ignore

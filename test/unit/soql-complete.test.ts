@@ -516,7 +516,11 @@ describe('functions', () => {
     expect(count).toContain('Name');
     expect(count).not.toContain('Description');
     expect(count).not.toContain('IsDeleted');
-    expect(fieldLabels('SELECT SUM(|) FROM Opportunity')).toEqual(['Amount', 'Probability']);
+    expect(fieldLabels('SELECT SUM(|) FROM Opportunity')).toEqual([
+      'Amount',
+      'Line_Item_Count__c',
+      'Probability',
+    ]);
     expect(labels('SELECT AVG(Amo|) FROM Opportunity')).toEqual(['Amount']);
     const parent = labels('SELECT SUM(Account.|) FROM Opportunity');
     expect(parent).toContain('AnnualRevenue');
