@@ -11,6 +11,7 @@ import {
   mappingValidateCommand,
 } from './mapping';
 import { dbStartCommand } from './db';
+import { localOrgCommand, localOrgFaultCommand } from './local-org';
 
 export { UsageError, ProblemsFound, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './errors';
 export type { CliIo, Command } from './io';
@@ -30,6 +31,8 @@ export const commands: Command[] = [
   mappingApplyCommand,
   mappingExportCommand,
   dbStartCommand,
+  localOrgCommand,
+  localOrgFaultCommand,
 ];
 
 export function usage(): string {

@@ -3,6 +3,7 @@ export type { Studio, StudioOptions } from './studio';
 export {
   defaultUserDataDir,
   embeddedPostgresDir,
+  localOrgFile,
   appRoot,
   rendererDir,
   appVersion,

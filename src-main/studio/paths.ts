@@ -26,6 +26,11 @@ export function embeddedPostgresDir(userDataDir: string): string {
   return join(userDataDir, 'postgres');
 }
 
+/** The local org's database when no --data names one: kept, so work survives a restart. */
+export function localOrgFile(userDataDir: string): string {
+  return join(userDataDir, 'local-org.sqlite');
+}
+
 /** The package root: the folder holding package.json, found upward from the running bundle. */
 export function appRoot(start: string = __dirname): string {
   let dir = start;

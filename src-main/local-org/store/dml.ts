@@ -42,6 +42,7 @@ export class RecordWriter {
   private readonly counters: Database.Statement;
   private readonly bumpCounter: Database.Statement;
   private lastStamp = 0;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -65,6 +66,18 @@ export class RecordWriter {
         }
       }
     }
+  }
+
+  /** Prepared once per distinct SQL text: writes repeat a handful of shapes. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      // Update shapes vary with the fields sent; a bound keeps odd clients from growing it.
+      if (this.statements.size >= 1000) this.statements.clear();
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   /** The next number of a named counter (Ids per key prefix, auto-numbers), from 1. */
@@ -107,11 +120,9 @@ export class RecordWriter {
     this.checkReferences(object, row, Object.keys(row));
     this.checkUnique(object, row, Object.keys(row), null);
     const columns = Object.keys(row);
-    this.db
-      .prepare(
-        `INSERT INTO ${q(dataTable(object.name))} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      )
-      .run(...columns.map((c) => row[c] ?? null));
+    this.statement(
+      `INSERT INTO ${q(dataTable(object.name))} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    ).run(...columns.map((c) => row[c] ?? null));
     this.checkValidationRules(object, id);
     return id;
   }
@@ -226,11 +237,9 @@ export class RecordWriter {
       field.describe.caseSensitive || field.type === 'id' || field.type === 'reference'
         ? ''
         : ' COLLATE NOCASE';
-    const rows = this.db
-      .prepare(
-        `SELECT ${q('Id')} AS id FROM ${q(dataTable(object.name))} WHERE ${q(field.name)} = ?${collate}${live}`,
-      )
-      .all(value) as Array<{ id: string }>;
+    const rows = this.statement(
+      `SELECT ${q('Id')} AS id FROM ${q(dataTable(object.name))} WHERE ${q(field.name)} = ?${collate}${live}`,
+    ).all(value) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }
 
@@ -248,9 +257,9 @@ export class RecordWriter {
   }
 
   rowById(object: OrgObject, id: string): Row | undefined {
-    return this.db
-      .prepare(`SELECT * FROM ${q(dataTable(object.name))} WHERE ${q('Id')} = ?`)
-      .get(id) as Row | undefined;
+    return this.statement(`SELECT * FROM ${q(dataTable(object.name))} WHERE ${q('Id')} = ?`).get(
+      id,
+    ) as Row | undefined;
   }
 
   /** The live record an update or delete names; Salesforce's errors for the other cases. */
@@ -516,11 +525,9 @@ export class RecordWriter {
   private writeColumns(object: OrgObject, id: string, set: Row): void {
     const columns = Object.keys(set);
     if (columns.length === 0) return;
-    this.db
-      .prepare(
-        `UPDATE ${q(dataTable(object.name))} SET ${columns.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${q('Id')} = ?`,
-      )
-      .run(...columns.map((c) => set[c] ?? null), id);
+    this.statement(
+      `UPDATE ${q(dataTable(object.name))} SET ${columns.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${q('Id')} = ?`,
+    ).run(...columns.map((c) => set[c] ?? null), id);
   }
 
   private rulesFor(object: OrgObject): CompiledRule[] {
@@ -597,15 +604,15 @@ export class RecordWriter {
       }
     }
     if (hard) {
-      this.db.prepare(`DELETE FROM ${q(dataTable(object.name))} WHERE ${q('Id')} = ?`).run(id);
+      this.statement(`DELETE FROM ${q(dataTable(object.name))} WHERE ${q('Id')} = ?`).run(id);
     } else {
       const set: Row = { IsDeleted: 1 };
       if (object.field('SystemModstamp')) set.SystemModstamp = stamp;
       if (object.field('LastModifiedById')) set.LastModifiedById = userId;
       this.writeColumns(object, id, set);
     }
-    this.db
-      .prepare('INSERT OR REPLACE INTO _deleted_log (id, object, deleted_date) VALUES (?, ?, ?)')
-      .run(id, object.name, stamp);
+    this.statement(
+      'INSERT OR REPLACE INTO _deleted_log (id, object, deleted_date) VALUES (?, ?, ?)',
+    ).run(id, object.name, stamp);
   }
 }
