@@ -281,6 +281,19 @@ describe('calculated fields', () => {
         UnitPrice: 10,
       }),
     );
+    expect(
+      store.retrieve(
+        'OpportunityLineItem',
+        items[1] as string,
+        ['Name', 'Product2Id', 'ListPrice', 'TotalPrice'],
+        API,
+      ),
+    ).toMatchObject({
+      Name: 'O Widget',
+      Product2Id: product,
+      ListPrice: 10,
+      TotalPrice: 20,
+    });
     const read = () => store.retrieve('Opportunity', opp, ['Line_Item_Count__c', 'IsWon'], API);
     expect(read()).toMatchObject({ Line_Item_Count__c: 3, IsWon: true });
     store.delete('OpportunityLineItem', items[0] as string);
@@ -337,6 +350,20 @@ describe('deletes and the recycle bin', () => {
     expect(deleted.deletedRecords[0]?.deletedDate).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/,
     );
+  });
+
+  it('comes with the standard price book, which the API cannot make', () => {
+    const store = org();
+    const books = store.query('SELECT Name, IsStandard FROM Pricebook2', {
+      includeDeleted: false,
+      apiVersion: API,
+    });
+    expect(books.records).toEqual([
+      expect.objectContaining({ Name: 'Standard Price Book', IsStandard: true }),
+    ]);
+    expect(
+      errorOf(() => store.insert('Pricebook2', { Name: 'Mine', IsStandard: true })).errorCode,
+    ).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
   });
 
   it('undoes everything written inside a failed atomically()', () => {

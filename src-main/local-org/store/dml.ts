@@ -450,10 +450,33 @@ export class RecordWriter {
         const price = typeof row.UnitPrice === 'number' ? row.UnitPrice : null;
         if (quantity !== null && price !== null)
           row.TotalPrice = Math.round(quantity * price * 100) / 100;
+        // Product, list price, code and name come from the price book entry and its product.
+        const entry = this.parentRow('PricebookEntry', row.PricebookEntryId);
+        if (entry) {
+          row.Product2Id = entry.Product2Id ?? null;
+          row.ListPrice = entry.UnitPrice ?? null;
+          row.ProductCode = entry.ProductCode ?? null;
+          const opportunity = this.parentRow('Opportunity', row.OpportunityId);
+          const parts = [opportunity?.Name, entry.Name].filter((p) => typeof p === 'string');
+          row.Name = parts.length > 0 ? parts.join(' ') : null;
+        }
+        break;
+      }
+      case 'PricebookEntry': {
+        const product = this.parentRow('Product2', row.Product2Id);
+        if (product) {
+          row.Name = product.Name ?? null;
+          row.ProductCode = product.ProductCode ?? null;
+        }
         break;
       }
     }
     for (const key of Object.keys(row)) if (!object.field(key)) delete row[key];
+  }
+
+  private parentRow(objectName: string, id: StoredValue | undefined): Row | undefined {
+    const object = this.schema.object(objectName);
+    return object && typeof id === 'string' ? this.rowById(object, id) : undefined;
   }
 
   private checkRequired(object: OrgObject, row: Row, touched: readonly string[]): void {

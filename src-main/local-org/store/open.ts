@@ -82,6 +82,11 @@ function buildStore(db: Database.Database, options: OpenStoreOptions): LocalOrgS
         { userId: identity.userId },
       );
       if (userId !== identity.userId) throw new Error(`the org's user got ${userId}`);
+      // Every org comes with its standard price book; IsStandard is read-only to the API.
+      const book = writer.insert('Pricebook2', { Name: 'Standard Price Book', IsActive: true });
+      db.prepare(
+        `UPDATE ${q(dataTable('Pricebook2'))} SET ${q('IsStandard')} = 1 WHERE ${q('Id')} = ?`,
+      ).run(book);
       setMeta('org_id', identity.orgId);
       setMeta('created_at', now().toISOString());
     });
@@ -109,9 +114,10 @@ function buildStore(db: Database.Database, options: OpenStoreOptions): LocalOrgS
       if (!row) throw notFound();
       if (row.IsDeleted === 1)
         throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
+      // A field list gets the Id appended, as the REST guide's example shows it (last).
       const names =
         fields && fields.length > 0
-          ? fields
+          ? [...fields, ...(fields.some((f) => f.toLowerCase() === 'id') ? [] : ['Id'])]
           : object.fields
               .filter((f) => f.type !== 'address' && f.type !== 'location')
               .map((f) => f.name);

@@ -1,0 +1,123 @@
+// The admin endpoint under /_admin: failure scenarios on demand for the CLI's `local-org fault`
+// and for tests. No Salesforce login (the point is to break those); answered to loopback peers
+// only, whatever address the org listens on. JSON in and out; errors are `{ "error": text }`.
+
+import type { FaultPlan } from '../faults';
+import { jsonResponse, type PlainRequest, type PlainResponse, type ServerState } from './wire';
+
+const PLAN_KEYS = new Set(['writes', 'unavailable', 'drop', 'latencyMs']);
+const RULE_KEYS = new Set(['count', 'share']);
+const WRITE_RULE_KEYS = new Set(['count', 'share', 'errorCode', 'message', 'object']);
+
+const isLoopback = (address: string | undefined): boolean =>
+  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+
+const adminError = (status: number, message: string): PlainResponse =>
+  jsonResponse(status, { error: message });
+
+/** The answer to an /_admin request; undefined for other paths. */
+export function handleAdminRequest(
+  state: ServerState,
+  request: PlainRequest,
+): PlainResponse | undefined {
+  const path = request.path.toLowerCase();
+  if (path !== '/_admin' && !path.startsWith('/_admin/')) return undefined;
+  if (!isLoopback(request.remoteAddress)) {
+    return adminError(403, 'The admin endpoint answers requests from this machine only.');
+  }
+  const action = `${request.method} ${path}`;
+  switch (action) {
+    case 'GET /_admin/faults':
+      return jsonResponse(200, state.faults.state());
+    case 'PUT /_admin/faults': {
+      let plan: FaultPlan;
+      try {
+        plan = readPlan(request.body);
+        state.faults.set(plan);
+      } catch (error) {
+        return adminError(400, error instanceof Error ? error.message : String(error));
+      }
+      return jsonResponse(200, state.faults.state());
+    }
+    case 'DELETE /_admin/faults':
+      state.faults.set({});
+      return jsonResponse(200, state.faults.state());
+    case 'POST /_admin/expire-sessions':
+      return jsonResponse(200, { expired: state.sessions.expireAll() });
+    case 'POST /_admin/exhaust-daily-limit':
+      return jsonResponse(200, state.usage.exhaust());
+    case 'POST /_admin/reset-daily-limit':
+      return jsonResponse(200, state.usage.reset());
+    case 'GET /_admin/daily-limit':
+      return jsonResponse(200, state.usage.current());
+    default:
+      return adminError(
+        404,
+        `No admin action ${request.method} ${request.path}. There are: GET/PUT/DELETE /_admin/faults, ` +
+          'POST /_admin/expire-sessions, POST /_admin/exhaust-daily-limit, ' +
+          'POST /_admin/reset-daily-limit, GET /_admin/daily-limit.',
+      );
+  }
+}
+
+/** The body as a FaultPlan, with the shape checked (Faults.set checks the values). */
+function readPlan(body: Buffer): FaultPlan {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new Error(
+      'The fault plan is not JSON. Send an object such as {"writes":{"count":3,"errorCode":"UNABLE_TO_LOCK_ROW"}}.',
+    );
+  }
+  if (!isObject(value)) throw new Error('The fault plan must be a JSON object.');
+  for (const key of Object.keys(value)) {
+    if (!PLAN_KEYS.has(key)) {
+      throw new Error(
+        `Unknown key '${key}' in the fault plan; the keys are writes, unavailable, drop and latencyMs.`,
+      );
+    }
+  }
+  checkRuleShape(value.writes, 'writes', WRITE_RULE_KEYS);
+  checkRuleShape(value.unavailable, 'unavailable', RULE_KEYS);
+  checkRuleShape(value.drop, 'drop', RULE_KEYS);
+  if (value.latencyMs !== undefined && typeof value.latencyMs !== 'number') {
+    throw new Error(
+      `latencyMs must be a number of milliseconds, not ${JSON.stringify(value.latencyMs)}`,
+    );
+  }
+  if (isObject(value.writes)) {
+    const { errorCode, message, object } = value.writes;
+    if (typeof errorCode !== 'string') {
+      throw new Error(
+        'writes.errorCode is required: a Salesforce status code such as UNABLE_TO_LOCK_ROW',
+      );
+    }
+    if (message !== undefined && typeof message !== 'string') {
+      throw new Error('writes.message must be a string');
+    }
+    if (object !== undefined && typeof object !== 'string') {
+      throw new Error('writes.object must be an object name such as Account');
+    }
+  }
+  return value as FaultPlan;
+}
+
+function checkRuleShape(rule: unknown, name: string, keys: ReadonlySet<string>): void {
+  if (rule === undefined) return;
+  if (!isObject(rule)) throw new Error(`${name} must be an object such as {"count": 3}`);
+  for (const key of Object.keys(rule)) {
+    if (!keys.has(key)) {
+      throw new Error(`Unknown key '${key}' in ${name}; the keys are ${[...keys].join(', ')}.`);
+    }
+  }
+  for (const key of ['count', 'share']) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'number') {
+      throw new Error(`${name}.${key} must be a number, not ${JSON.stringify(rule[key])}`);
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
