@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_API_VERSION } from '../../../src-shared/api';
 import {
   createDescribeCatalog,
+  TEXT_TYPES,
   type FieldType,
   type WireChildRelationship,
   type WireDescribeGlobal,
@@ -326,19 +327,6 @@ const SOAP_TYPES: Record<FieldType, string> = {
   complexvalue: 'urn:JsonNode',
 };
 
-/** Text-like types: byteLength is three bytes per character. */
-const THREE_BYTE_TYPES = new Set<FieldType>([
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-  'encryptedstring',
-]);
-
 /** Query capabilities by type; long text areas are switched off separately (§2.5 table). */
 function capabilities(
   type: FieldType,
@@ -384,7 +372,7 @@ function baseDescribe(
     type,
     soapType: SOAP_TYPES[type],
     length,
-    byteLength: THREE_BYTE_TYPES.has(type) ? length * 3 : length,
+    byteLength: TEXT_TYPES.has(type) ? length * 3 : length,
     precision: 0,
     scale: 0,
     digits: 0,
@@ -477,7 +465,8 @@ function plain(
 }
 
 /** Types whose describe carries a length; numbers, dates and booleans say 0. */
-const LENGTH_TYPES = new Set<string>([...THREE_BYTE_TYPES, 'base64']);
+/** Types with a length: text ones (three bytes per character) and base64. */
+const LENGTH_TYPES = new Set<string>([...TEXT_TYPES, 'base64']);
 
 function defaultLength(def: FieldDefinition, custom: boolean): number {
   switch (def.type) {

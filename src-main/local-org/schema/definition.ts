@@ -58,7 +58,12 @@
 
 import { z } from 'zod';
 import type { RollupOperation } from './model';
-import type { WireFieldDescribe, WireGlobalSObject } from '../../../src-shared/salesforce';
+import {
+  NUMBER_TYPES,
+  TEXT_TYPES,
+  type WireFieldDescribe,
+  type WireGlobalSObject,
+} from '../../../src-shared/salesforce';
 
 // ---------------------------------------------------------------------------------------------
 // The format's types (what parseSchemaDefinition returns).
@@ -572,20 +577,8 @@ function checkExtension(extension: ObjectExtension, at: string): PathProblem[] {
 }
 
 const PICKLIST_TYPES = new Set<DefinedFieldType>(['picklist', 'multipicklist', 'combobox']);
-const NUMBER_TYPES = new Set<DefinedFieldType>(['int', 'long', 'double', 'currency', 'percent']);
 const DECIMAL_TYPES = new Set<DefinedFieldType>(['double', 'currency', 'percent', 'location']);
-const LENGTH_TYPES = new Set<DefinedFieldType>([
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-  'encryptedstring',
-  'base64',
-]);
+const LENGTH_TYPES: ReadonlySet<string> = new Set([...TEXT_TYPES, 'base64']);
 const REFERENCE_TYPES = new Set<DefinedFieldType>(['reference', 'masterDetail']);
 const FORMULA_TYPES = new Set<DefinedFieldType>([
   'string',
