@@ -10,6 +10,7 @@ import {
   makeId,
   normalizeId,
   openStore,
+  parseSchemaDefinition,
   SalesforceError,
   type LocalOrgStore,
 } from '../../src-main/local-org';
@@ -257,6 +258,32 @@ describe('calculated fields', () => {
     );
     expect(after.Account_Industry__c).toBe('Banking');
     expect(after.SystemModstamp).toBe(before.SystemModstamp);
+  });
+
+  it('a percent formula reads percents as fractions and answers in percent units', () => {
+    const store = openStore({
+      file: ':memory:',
+      extraSchema: [
+        parseSchemaDefinition(
+          {
+            extend: {
+              Opportunity: {
+                fields: [{ name: 'Half_Chance__c', type: 'percent', formula: 'Probability / 2' }],
+              },
+            },
+          },
+          'test',
+        ),
+      ],
+    });
+    opened.push(store);
+    const id = store.insert('Opportunity', {
+      Name: 'O',
+      StageName: 'Prospecting',
+      CloseDate: '2026-01-01',
+      Probability: 50,
+    });
+    expect(store.retrieve('Opportunity', id, ['Half_Chance__c'], API).Half_Chance__c).toBe(25);
   });
 
   it('a roll-up summary counts the live detail records', () => {

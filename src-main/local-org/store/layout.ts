@@ -101,6 +101,8 @@ function viewSql(schema: OrgSchema, object: OrgObject): string {
 
 /** A formula's SQL value in the field's own storage form (a text formula of a number …). */
 function formulaValue(sql: string, type: string, field: OrgField): string {
+  // Formulas read a percent as a fraction (15% is 0.15); the API shows percent units.
+  if (field.type === 'percent' && type === 'number') return `(${sql}) * 100`;
   const textual = columnType(field) === 'TEXT';
   if (textual && type === 'number') return `CAST(${sql} AS TEXT)`;
   if (textual && type === 'boolean') return `CASE WHEN ${sql} THEN 'true' ELSE 'false' END`;
