@@ -1,21 +1,17 @@
 // `connect-studio mapping validate | ddl | apply | export` and `db start` as users run them: the
-// built CLI in a child process, the fixture org's describes (offline, or served by a stand-in
-// org), and a real embedded Postgres.
+// built CLI in a child process, the fixture org's describes (offline, or served over HTTP by the
+// real local org with the fixture org's schema), and a real embedded Postgres.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadSchemaFile } from '../../src-main/local-org';
 import { binScript, childEnv, repoRoot, runCliProcess, type CliRun } from '../support/cli';
-import { FIXTURE_DESCRIBE_DIR, FIXTURE_GLOBAL_FILE } from '../support/describes';
+import { FIXTURE_DESCRIBE_DIR } from '../support/describes';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
-import {
-  jsonReply,
-  startFakeSalesforce,
-  type FakeReply,
-  type FakeSalesforce,
-} from '../support/fake-salesforce';
+import { adminCall, useLocalOrg } from '../support/local-org';
 import { closedPort } from '../support/net';
 import { sharedTempDir, tempDir } from '../support/temp';
 
@@ -28,7 +24,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-/** Runs the CLI to its end without blocking this process (a stand-in org may answer it). */
+/** Runs the CLI to its end without blocking this process (an in-process org may answer it). */
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return runCliProcess(args, { env: extraEnv, timeoutMs: 45_000 });
 }
@@ -223,32 +219,26 @@ describe('mapping validate', () => {
   });
 
   describe('against a live org', () => {
-    const fakes: FakeSalesforce[] = [];
-    afterEach(async () => {
-      await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+    // The fixture describes are generated from this same schema, so both kinds of org agree.
+    const local = useLocalOrg({
+      schema: [
+        loadSchemaFile(join(__dirname, '..', 'fixtures', 'describes', 'fixture-schema.json')),
+      ],
+    });
+    afterEach(() => {
+      expect(local().unexpectedErrors).toEqual([]);
     });
 
-    async function fixtureOrg(): Promise<FakeSalesforce> {
-      const fake = await startFakeSalesforce(({ method, path }): FakeReply => {
-        if (method !== 'GET') return jsonReply(405, [{ errorCode: 'METHOD_NOT_ALLOWED' }]);
-        if (path === '/services/data/v62.0/sobjects') {
-          return jsonReply(200, JSON.parse(readFileSync(FIXTURE_GLOBAL_FILE, 'utf8')));
-        }
-        const described = /^\/services\/data\/v62\.0\/sobjects\/(\w+)\/describe$/.exec(path);
-        const file = described ? join(FIXTURE_DESCRIBE_DIR, `${described[1]}.json`) : '';
-        if (described && existsSync(file)) {
-          return jsonReply(200, JSON.parse(readFileSync(file, 'utf8')));
-        }
-        return jsonReply(404, [
-          { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
-        ]);
-      });
-      fakes.push(fake);
-      return fake;
+    /** API requests the org has counted today (every authenticated REST call counts one). */
+    async function apiRequestsUsed(): Promise<number> {
+      const { status, json } = await adminCall(local().org, 'GET', 'daily-limit');
+      expect(status).toBe(200);
+      return (json as { used: number }).used;
     }
 
     it('fetches the mapped objects and the parents their external-ID fields reach', async () => {
-      const fake = await fixtureOrg();
+      const token = (await local().connect()).accessToken;
+      if (!token) throw new Error('the local org gave jsforce no session token');
       const file = writeTemp(
         'contact.json',
         exportFile([
@@ -256,28 +246,27 @@ describe('mapping validate', () => {
           { object_name: 'Invoice__c', config: config('read_only', ['Id']) },
         ]),
       );
+      const before = await apiRequestsUsed();
       const run = await cli([
         'mapping',
         'validate',
         file,
         '--instance-url',
-        fake.url,
+        local().org.instanceUrl,
         '--access-token',
-        'token-for-the-fake-org',
+        token,
       ]);
+      const used = (await apiRequestsUsed()) - before;
       expect(run.stderr).toBe('');
       expect(run.status).toBe(1);
       const result = JSON.parse(run.stdout) as { problems: Array<Record<string, string>> };
       expect(result.problems).toEqual([
         expect.objectContaining({ code: 'OBJECT_NOT_IN_ORG', object: 'Invoice__c' }),
       ]);
-      const described = fake.requests
-        .map((r) => /sobjects\/(\w+)\/describe$/.exec(r.path)?.[1])
-        .filter((name): name is string => name !== undefined)
-        .sort();
-      // Contact (mapped), Account (parent of Account__External_ID__c); Invoice__c is not
-      // listed by the org, so it is never asked for.
-      expect(described).toEqual(['Account', 'Contact']);
+      // One describeGlobal, then Contact (mapped) and Account (parent of
+      // Account__External_ID__c): 3 API requests. Invoice__c is not listed by the org, so it is
+      // never asked for.
+      expect(used).toBe(3);
     });
   });
 });

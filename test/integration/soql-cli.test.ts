@@ -1,19 +1,15 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadSchemaFile } from '../../src-main/local-org';
 import { runCliProcess, type CliRun } from '../support/cli';
 import { FIXTURE_DESCRIBE_DIR, FIXTURE_GLOBAL_FILE } from '../support/describes';
-import {
-  jsonReply,
-  startFakeSalesforce,
-  type FakeReply,
-  type FakeSalesforce,
-} from '../support/fake-salesforce';
+import { adminCall, useLocalOrg } from '../support/local-org';
 import { tempDir } from '../support/temp';
 
 // `connect-studio soql check|format` as users run it: the built CLI in a child process, with
-// offline describes (the fixture org) or a stand-in org answering describe calls the way
-// Salesforce does (jsforce, the checker and the validator are real).
+// offline describes (the fixture org) or the real local org, serving the fixture org's schema,
+// answering the describe calls over HTTP (jsforce, the checker and the validator are real).
 
 const ORG_DIR = 'test/fixtures/describes/org';
 
@@ -256,38 +252,30 @@ describe('soql format', () => {
 });
 
 describe('soql check against an org', () => {
-  const fakes: FakeSalesforce[] = [];
-  afterEach(async () => {
-    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  // The fixture describes are generated from this same schema, so both kinds of org agree.
+  const local = useLocalOrg({
+    schema: [loadSchemaFile(join(__dirname, '..', 'fixtures', 'describes', 'fixture-schema.json'))],
+  });
+  afterEach(() => {
+    expect(local().unexpectedErrors).toEqual([]);
   });
 
-  /** Answers describeGlobal and describes from the fixture org; 404 for objects not described. */
-  async function fixtureOrg(): Promise<FakeSalesforce> {
-    const fake = await startFakeSalesforce(({ method, path }): FakeReply => {
-      if (method !== 'GET')
-        return jsonReply(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: method }]);
-      if (path === '/services/data/v62.0/sobjects') {
-        return jsonReply(200, JSON.parse(readFileSync(FIXTURE_GLOBAL_FILE, 'utf8')));
-      }
-      const described = /^\/services\/data\/v62\.0\/sobjects\/(\w+)\/describe$/.exec(path);
-      if (described) {
-        try {
-          const file = join(FIXTURE_DESCRIBE_DIR, `${described[1]}.json`);
-          return jsonReply(200, JSON.parse(readFileSync(file, 'utf8')));
-        } catch {
-          return jsonReply(404, [
-            { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
-          ]);
-        }
-      }
-      return jsonReply(404, [{ errorCode: 'NOT_FOUND', message: path }]);
-    });
-    fakes.push(fake);
-    return fake;
+  /** A live session token (SOAP login through jsforce; logins cost no API requests). */
+  async function freshToken(): Promise<string> {
+    const token = (await local().connect()).accessToken;
+    if (!token) throw new Error('the local org gave jsforce no session token');
+    return token;
+  }
+
+  /** API requests the org has counted today (every authenticated REST call counts one). */
+  async function apiRequestsUsed(): Promise<number> {
+    const { status, json } = await adminCall(local().org, 'GET', 'daily-limit');
+    expect(status).toBe(200);
+    return (json as { used: number }).used;
   }
 
   it('fetches each describe the file reaches once, and only those', async () => {
-    const fake = await fixtureOrg();
+    const token = await freshToken();
     const file = join(tempDir('connect-studio-soql-'), 'org.soql');
     writeFileSync(
       file,
@@ -299,16 +287,18 @@ describe('soql check against an org', () => {
         'SELECT Id FROM Acount',
       ].join('\n'),
     );
+    const before = await apiRequestsUsed();
     const run = await cli([
       'soql',
       'check',
       '--file',
       file,
       '--instance-url',
-      fake.url,
+      local().org.instanceUrl,
       '--access-token',
-      'token-for-the-fake-org',
+      token,
     ]);
+    const used = (await apiRequestsUsed()) - before;
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     const results = jsonLines(run.stdout) as { ok: boolean }[];
@@ -326,42 +316,22 @@ describe('soql check against an org', () => {
     });
     expect(results[4]).toMatchObject({ diagnostics: [{ errorCode: 'INVALID_TYPE', column: 16 }] });
 
-    const paths = fake.requests.map((r) => r.path);
-    expect(paths.filter((p) => p === '/services/data/v62.0/sobjects')).toHaveLength(1);
-    const describedObjects = paths
-      .map((p) => /sobjects\/(\w+)\/describe$/.exec(p)?.[1])
-      .filter((name): name is string => name !== undefined)
-      .sort();
-    // Account (root, and parent of Contact), User (Account.Owner), Profile (listed, 404),
-    // Contact (child of Account, root), Task (root), Opportunity (semi-join) — each once.
-    // Task's What/Who targets are not fetched: without TYPEOF they resolve to the Name object.
-    expect(describedObjects).toEqual([
-      'Account',
-      'Contact',
-      'Opportunity',
-      'Profile',
-      'Task',
-      'User',
-    ]);
-    for (const request of fake.requests) {
-      expect(request.headers.authorization).toBe('Bearer token-for-the-fake-org');
-    }
+    // One describeGlobal, then one describe each for Account (root, and parent of Contact), User
+    // (Account.Owner), Profile (listed by the org, not describable: 404, still a call), Contact
+    // (child of Account, root), Task (root), Opportunity (semi-join): 7 API requests. Task's
+    // What/Who targets are not fetched: without TYPEOF they resolve to the Name object.
+    expect(used).toBe(7);
   });
 
   it('explains an org that refuses the token, with exit code 1', async () => {
-    const fake = await startFakeSalesforce(() =>
-      jsonReply(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]),
-    );
-    fakes.push(fake);
-    const run = await cli([
-      'soql',
-      'check',
-      'SELECT Id FROM Account',
-      '--instance-url',
-      fake.url,
-      '--access-token',
-      'expired',
-    ]);
+    const token = await freshToken();
+    const args = ['soql', 'check', 'SELECT Id FROM Account'];
+    const orgArgs = ['--instance-url', local().org.instanceUrl, '--access-token', token];
+    expect(await cli([...args, ...orgArgs])).toMatchObject({ status: 0, stderr: '' });
+
+    const expired = await adminCall(local().org, 'POST', 'expire-sessions');
+    expect(expired).toMatchObject({ status: 200, json: { expired: expect.any(Number) } });
+    const run = await cli([...args, ...orgArgs]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('The access token was refused');
