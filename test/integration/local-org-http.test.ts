@@ -152,6 +152,27 @@ describe('paths, statuses and headers', () => {
     });
   });
 
+  it('answers 304 to If-Modified-Since when the schema has not changed since', async () => {
+    const changed = local().org.store.schemaModifiedAt.getTime();
+    const after = new Date(changed + 60_000).toUTCString();
+    const before = new Date(changed - 60_000).toUTCString();
+    for (const path of [
+      '/services/data/v62.0/sobjects',
+      '/services/data/v62.0/sobjects/Account/describe',
+    ]) {
+      const fresh = await raw(path, { headers: { 'If-Modified-Since': after } });
+      expect({ path, status: fresh.status, body: fresh.body }).toEqual({
+        path,
+        status: 304,
+        body: '',
+      });
+      const stale = await raw(path, { headers: { 'If-Modified-Since': before } });
+      expect({ path, status: stale.status }).toEqual({ path, status: 200 });
+      const unreadable = await raw(path, { headers: { 'If-Modified-Since': 'yesterday-ish' } });
+      expect({ path, status: unreadable.status }).toEqual({ path, status: 200 });
+    }
+  });
+
   it('needs a live Bearer token on every API path but the version list', async () => {
     const none = await raw('/services/data/v62.0/sobjects', { token: null });
     expect(none.status).toBe(401);

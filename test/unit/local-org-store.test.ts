@@ -13,12 +13,20 @@ import {
   parseSchemaDefinition,
   SalesforceError,
   type LocalOrgStore,
+  type SchemaDefinition,
 } from '../../src-main/local-org';
 
 const API = '62.0';
 const opened: LocalOrgStore[] = [];
 
-function org(options: { now?: () => Date; faults?: Faults; file?: string } = {}): LocalOrgStore {
+function org(
+  options: {
+    now?: () => Date;
+    faults?: Faults;
+    file?: string;
+    extraSchema?: SchemaDefinition[];
+  } = {},
+): LocalOrgStore {
   const store = openStore({ file: options.file ?? ':memory:', ...options });
   opened.push(store);
   return store;
@@ -493,6 +501,7 @@ describe('faults and restarts', () => {
       const file = join(dir, 'org.sqlite');
       const first = openStore({ file });
       expect(first.created).toBe(true);
+      const schemaDate = first.schemaModifiedAt.getTime();
       const kept = first.insert('Account', { Name: 'kept', External_ID__c: 'K-1' });
       const gone = first.insert('Account', { Name: 'gone' });
       first.delete('Account', gone);
@@ -505,6 +514,17 @@ describe('faults and restarts', () => {
       expect(all.totalSize).toBe(2);
       const next = second.insert('Account', { Name: 'next' });
       expect(next > gone).toBe(true);
+      // Same definitions: the schema's date stands; new ones move it.
+      expect(second.schemaModifiedAt.getTime()).toBe(schemaDate);
+      second.close();
+      opened.splice(opened.indexOf(second), 1);
+      const extra = parseSchemaDefinition({ objects: [{ name: 'Thing__c', fields: [] }] }, 'test');
+      const third = org({
+        file,
+        extraSchema: [extra],
+        now: () => new Date(schemaDate + 86_400_000),
+      });
+      expect(third.schemaModifiedAt.getTime()).toBe(schemaDate + 86_400_000);
     } finally {
       for (const store of opened.splice(0)) store.close();
       rmSync(dir, { recursive: true, force: true });

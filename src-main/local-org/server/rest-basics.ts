@@ -3,7 +3,20 @@
 
 import { notFound } from '../errors';
 import type { ApiUsage } from './api-usage';
-import type { ApiRoute } from './routes';
+import type { ApiRequest, ApiResponse, ApiRoute } from './routes';
+
+/**
+ * Describes answer 304 to `If-Modified-Since` when the schema has not changed since then, so a
+ * client's cached describes are refreshed without sending them again. HTTP dates carry whole
+ * seconds, so the comparison does too.
+ */
+function notModified(request: ApiRequest): ApiResponse | undefined {
+  const header = request.headers['if-modified-since'];
+  const since = typeof header === 'string' ? Date.parse(header) : NaN;
+  if (Number.isNaN(since)) return undefined;
+  const changed = Math.floor(request.org.store.schemaModifiedAt.getTime() / 1000) * 1000;
+  return changed <= since ? { status: 304 } : undefined;
+}
 
 /** Fixed figures for the limits a local org does not enforce; DailyApiRequests is live. */
 const STATIC_LIMITS: Record<string, number> = {
@@ -39,10 +52,11 @@ export function basicRoutes(usage: ApiUsage): ApiRoute[] {
     {
       method: 'GET',
       pattern: '/sobjects',
-      handler: (request) => ({
-        status: 200,
-        body: request.org.store.schema.describeGlobal(request.apiVersion),
-      }),
+      handler: (request) =>
+        notModified(request) ?? {
+          status: 200,
+          body: request.org.store.schema.describeGlobal(request.apiVersion),
+        },
     },
     {
       method: 'GET',
@@ -63,7 +77,7 @@ export function basicRoutes(usage: ApiUsage): ApiRoute[] {
       handler: (request, { object }) => {
         const describe = request.org.store.schema.describe(object as string, request.apiVersion);
         if (!describe) throw notFound();
-        return { status: 200, body: describe };
+        return notModified(request) ?? { status: 200, body: describe };
       },
     },
     {

@@ -1,6 +1,7 @@
 // Opens (or creates) a local org's database and puts the store together: layout, writer,
 // queries, the org's identity and its one user.
 
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SalesforceError, notFound } from '../errors';
 import { makeId, normalizeId } from '../ids';
@@ -56,8 +57,17 @@ function buildStore(db: Database.Database, options: OpenStoreOptions): LocalOrgS
 
   db.transaction(() => {
     applyLayout(db, schema);
+    // The built-in definitions count too: a newer studio may ship a changed standard set.
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([STANDARD_SCHEMA, DEMO_SCHEMA, ...extra]))
+      .digest('hex');
+    if (fingerprint !== meta('schema_fingerprint')) {
+      setMeta('schema_fingerprint', fingerprint);
+      setMeta('schema_modified', now().toISOString());
+    }
     setMeta('extra_schema', JSON.stringify(extra));
   })();
+  const schemaModifiedAt = new Date(meta('schema_modified') ?? now().toISOString());
   const writer = new RecordWriter(db, schema, identity, options.faults, now);
   const queries = new QueryRunner(db, schema, now);
   const atomically = <T>(fn: () => T): T => db.transaction(fn)();
@@ -99,6 +109,7 @@ function buildStore(db: Database.Database, options: OpenStoreOptions): LocalOrgS
     identity,
     db,
     created,
+    schemaModifiedAt,
     insert: (o, values, opts) => atomically(() => writer.insert(o, values, opts)),
     update: (o, id, values, opts) => atomically(() => writer.update(o, id, values, opts)),
     upsert: (o, field, value, values, opts) =>

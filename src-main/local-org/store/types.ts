@@ -73,6 +73,8 @@ export interface LocalOrgStore {
   readonly db: Database.Database;
   /** True when this open created the database (seed it); false when it reopened a file. */
   readonly created: boolean;
+  /** When the schema last changed (created, or reopened with other --schema definitions). */
+  readonly schemaModifiedAt: Date;
 
   // Single-record writes. Each throws SalesforceError (errors.ts) with Salesforce's errorCode,
   // message and fields, and leaves nothing half-written.
