@@ -215,6 +215,7 @@ Faults:
                             answer API requests with HTTP 503 SERVER_UNAVAILABLE
   --drop N | --drop-share X close the connection without answering
   --latency MS              wait this long before every API request
+  --seed N                  draw the shares from seed N, so a run fails the same events again
 Actions:
   --clear                   remove every fault first
   --expire-sessions         expire every session (INVALID_SESSION_ID; login() clients re-login)
@@ -236,6 +237,7 @@ Actions:
         drop: { type: 'string' },
         'drop-share': { type: 'string' },
         latency: { type: 'string' },
+        seed: { type: 'string' },
         clear: { type: 'boolean' },
         'expire-sessions': { type: 'boolean' },
         'exhaust-limit': { type: 'boolean' },
@@ -346,6 +348,18 @@ function faultPlanOf(values: ParsedValues): FaultPlan | undefined {
       );
     }
     plan.latencyMs = Number(text);
+  }
+  if (values.seed !== undefined) {
+    const text = String(values.seed);
+    if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) {
+      throw new UsageError(`--seed ${text} is not a seed; use a whole number such as --seed 42`);
+    }
+    if (Object.keys(plan).length === 0) {
+      throw new UsageError(
+        '--seed makes share faults repeatable; give it with one, e.g. --fail-share 0.1 --seed 42',
+      );
+    }
+    plan.seed = Number(text);
   }
   return Object.keys(plan).length > 0 ? plan : undefined;
 }

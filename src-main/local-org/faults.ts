@@ -29,6 +29,8 @@ export interface FaultPlan {
   drop?: FaultRule;
   /** Added before every API request is handled. */
   latencyMs?: number;
+  /** Makes `share` draws repeatable: the same seed fails the same events. */
+  seed?: number;
 }
 
 export interface FaultState {
@@ -83,9 +85,10 @@ export class Faults {
   set(plan: FaultPlan): void {
     checkPlan(plan);
     this.plan = plan;
-    this.writes = new Counter(plan.writes, this.random);
-    this.unavailable = new Counter(plan.unavailable, this.random);
-    this.drop = new Counter(plan.drop, this.random);
+    const random = plan.seed === undefined ? this.random : seededRandom(plan.seed);
+    this.writes = new Counter(plan.writes, random);
+    this.unavailable = new Counter(plan.unavailable, random);
+    this.drop = new Counter(plan.drop, random);
   }
 
   state(): FaultState {
@@ -118,6 +121,18 @@ export class Faults {
   }
 }
 
+/** A small deterministic generator (mulberry32): uniform in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function checkRule(rule: FaultRule | undefined, name: string): void {
   if (!rule) return;
   if (rule.count !== undefined && (!Number.isInteger(rule.count) || rule.count < 0)) {
@@ -140,6 +155,9 @@ function checkPlan(plan: FaultPlan): void {
   }
   checkRule(plan.unavailable, 'unavailable');
   checkRule(plan.drop, 'drop');
+  if (plan.seed !== undefined && !Number.isInteger(plan.seed)) {
+    throw new Error(`seed must be a whole number, not ${plan.seed}`);
+  }
   if (plan.latencyMs !== undefined && !(plan.latencyMs >= 0 && plan.latencyMs <= 600_000)) {
     throw new Error(`latencyMs must be between 0 and 600000, not ${plan.latencyMs}`);
   }

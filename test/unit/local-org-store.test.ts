@@ -495,6 +495,23 @@ describe('faults and restarts', () => {
     expect(count(store, 'SELECT COUNT() FROM Account')).toBe(1);
   });
 
+  it('draws share faults from a seed, so a run fails the same events again', () => {
+    const hits = (seed: number) => {
+      const faults = new Faults();
+      faults.set({ writes: { share: 0.1, errorCode: 'UNABLE_TO_LOCK_ROW' }, seed });
+      return Array.from({ length: 2000 }, () => faults.onWrite('Account') !== undefined);
+    };
+    const first = hits(42);
+    expect(hits(42)).toEqual(first);
+    expect(hits(43)).not.toEqual(first);
+    const share = first.filter(Boolean).length / first.length;
+    expect(share).toBeGreaterThan(0.07);
+    expect(share).toBeLessThan(0.13);
+    expect(() => new Faults().set({ latencyMs: 1, seed: 1.5 })).toThrow(
+      'seed must be a whole number',
+    );
+  });
+
   it('keeps records, the recycle bin and Id counters across a reopen of the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-org-store-'));
     try {

@@ -5,7 +5,7 @@
 import type { FaultPlan } from '../faults';
 import { jsonResponse, type PlainRequest, type PlainResponse, type ServerState } from './wire';
 
-const PLAN_KEYS = new Set(['writes', 'unavailable', 'drop', 'latencyMs']);
+const PLAN_KEYS = new Set(['writes', 'unavailable', 'drop', 'latencyMs', 'seed']);
 const RULE_KEYS = new Set(['count', 'share']);
 const WRITE_RULE_KEYS = new Set(['count', 'share', 'errorCode', 'message', 'object']);
 
@@ -74,7 +74,7 @@ function readPlan(body: Buffer): FaultPlan {
   for (const key of Object.keys(value)) {
     if (!PLAN_KEYS.has(key)) {
       throw new Error(
-        `Unknown key '${key}' in the fault plan; the keys are writes, unavailable, drop and latencyMs.`,
+        `Unknown key '${key}' in the fault plan; the keys are writes, unavailable, drop, latencyMs and seed.`,
       );
     }
   }
@@ -85,6 +85,9 @@ function readPlan(body: Buffer): FaultPlan {
     throw new Error(
       `latencyMs must be a number of milliseconds, not ${JSON.stringify(value.latencyMs)}`,
     );
+  }
+  if (value.seed !== undefined && typeof value.seed !== 'number') {
+    throw new Error(`seed must be a whole number, not ${JSON.stringify(value.seed)}`);
   }
   if (isObject(value.writes)) {
     const { errorCode, message, object } = value.writes;
