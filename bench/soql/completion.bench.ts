@@ -4,6 +4,7 @@
 // Baseline, measured side by side in the same run: parseSoql alone on the same texts, which
 // completion runs once per call. Goal: p95 of completeSoql under 2 ms.
 // Run: node --import tsx bench/soql/completion.bench.ts
+import { seededRandom } from '../../src-shared/random';
 import { performance } from 'node:perf_hooks';
 import {
   createDescribeCatalog,
@@ -21,17 +22,7 @@ const POSITIONS = 1000;
 const SEED = 20240601;
 const GOAL_P95_MS = 2;
 
-/** mulberry32: small, fast and good enough to pick cursor positions repeatably. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const objectName = (i: number) => `Obj${String(i).padStart(4, '0')}__c`;
 const n3 = (i: number) => String(i).padStart(3, '0');

@@ -6,6 +6,7 @@
 // (a share of the next count). Write faults hit each record written through any surface
 // (single, collections, composite, Bulk 2.0 rows), so a batch gets per-record failures.
 
+import { seededRandom } from '../../src-shared/random';
 import { SalesforceError } from './errors';
 
 export interface FaultRule {
@@ -119,18 +120,6 @@ export class Faults {
     const message = rule.message ?? MESSAGES[rule.errorCode] ?? `${rule.errorCode} (injected)`;
     return new SalesforceError(rule.errorCode, message, [], STATUS[rule.errorCode] ?? 400);
   }
-}
-
-/** A small deterministic generator (mulberry32): uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function checkRule(rule: FaultRule | undefined, name: string): void {

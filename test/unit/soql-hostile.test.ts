@@ -2,6 +2,7 @@
 // broken strings, every prefix of long queries (typing), NUL and non-BMP characters. Whatever
 // comes in, parseSoql must not throw, must report broken input, must keep every range inside the
 // text (child ranges inside their parent's), and must finish in bounded time.
+import { seededRandom } from '../../src-shared/random';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,17 +20,7 @@ const MEGABYTE = 1 << 20;
 /** Generous against the ~0.1-0.5 s a megabyte takes on the 2-core CI machine. */
 const MEGABYTE_BUDGET_MS = 2000;
 
-/** mulberry32: a tiny seeded PRNG, so a failing input can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function isRange(value: unknown): value is Range {
   return (

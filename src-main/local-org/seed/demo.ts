@@ -7,6 +7,7 @@
 // SystemModstamp and ids stay the store's; one store.atomically makes it a single transaction,
 // which is what keeps it fast (and all-or-nothing).
 
+import { seededRandom } from '../../../src-shared/random';
 import type { LocalOrgStore, RecordValues } from '../store/types';
 
 export interface SeedOptions {
@@ -57,19 +58,15 @@ export function seedDemo(store: LocalOrgStore, options: SeedOptions = {}): SeedS
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small, fast, seedable PRNG (mulberry32): Math.random cannot be seeded.
+// Draws from a seeded generator: the same seed gives the same org.
 
 class Random {
-  private state: number;
+  private readonly draw: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.draw = seededRandom(seed >>> 0 || 0x9e3779b9);
   }
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
   /** A whole number in [min, max]. */
   int(min: number, max: number): number {

@@ -1,0 +1,14 @@
+// Repeatable randomness: demo data, injected faults and test inputs must come out the same for
+// the same seed, which Math.random cannot do.
+
+/** mulberry32, a small fast generator: numbers uniform in [0, 1), the same for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
