@@ -216,6 +216,22 @@ describe('inserts', () => {
     expect(store.retrieve('Account', accountId, ['Name'], API).Name).toBe('Parent');
   });
 
+  it('retrieves only named fields: a path, subquery or SOQL text in the list is refused', () => {
+    const store = org();
+    const id = store.insert('Account', { Name: 'A' });
+    for (const hostile of [
+      'Name FROM Contact WHERE LastName != null LIMIT 1',
+      '(SELECT LastName FROM Contacts)',
+      'Owner.Name',
+      "Name'",
+      '',
+    ]) {
+      const error = errorOf(() => store.retrieve('Account', id, ['Name', hostile], API));
+      expect({ hostile, code: error.errorCode }).toEqual({ hostile, code: 'INVALID_FIELD' });
+      expect(error.message).toContain(`No such column '${hostile}' on entity 'Account'`);
+    }
+  });
+
   it('resolves a relationship reference by the parent external ID', () => {
     const store = org();
     const accountId = store.insert('Account', { Name: 'Parent', External_ID__c: 'P-1' });

@@ -125,6 +125,16 @@ function buildStore(db: Database.Database, options: OpenStoreOptions): LocalOrgS
       if (!row) throw notFound();
       if (row.IsDeleted === 1)
         throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
+      // The list becomes SOQL text, so it may hold field names only (no paths or subqueries).
+      const odd = fields?.find((name) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(name));
+      if (odd !== undefined) {
+        throw new SalesforceError(
+          'INVALID_FIELD',
+          `No such column '${odd}' on entity '${object.name}'. The fields parameter takes field names of ${object.name}, separated by commas.`,
+          [],
+          400,
+        );
+      }
       // A field list gets the Id appended, as the REST guide's example shows it (last).
       const names =
         fields && fields.length > 0
