@@ -310,6 +310,22 @@ describe('calculated fields', () => {
     expect(store.retrieve('Opportunity', id, ['Half_Chance__c'], API).Half_Chance__c).toBe(25);
   });
 
+  it('refuses, when the org opens, a validation rule whose condition is not TRUE/FALSE', () => {
+    const rule = (condition: string) =>
+      parseSchemaDefinition(
+        {
+          extend: { Opportunity: { validationRules: [{ name: 'Odd', condition, message: 'm' }] } },
+        },
+        'test',
+      );
+    expect(() => openStore({ file: ':memory:', extraSchema: [rule('Amount')] })).toThrow(
+      /^Validation rule Opportunity\.Odd: .*must give TRUE or FALSE/,
+    );
+    expect(() => openStore({ file: ':memory:', extraSchema: [rule('Amount <')] })).toThrow(
+      /^Validation rule Opportunity\.Odd: Formula 'Amount <'/,
+    );
+  });
+
   it('a roll-up summary counts the live detail records', () => {
     const store = org();
     const product = store.insert('Product2', { Name: 'Widget' });

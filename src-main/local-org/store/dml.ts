@@ -6,9 +6,9 @@
 import type Database from 'better-sqlite3';
 import { SalesforceError, notFound } from '../errors';
 import type { Faults } from '../faults';
-import { compileFormula } from '../formula/compile-sqlite';
+import { compileValidationCondition } from '../formula/compile-sqlite';
 import { keyPrefixOf, makeId, normalizeId } from '../ids';
-import type { OrgField, OrgObject, OrgSchema } from '../schema/model';
+import type { OrgField, OrgObject, OrgSchema, ValidationRule } from '../schema/model';
 import { dataTable, q } from './layout';
 import type { OrgIdentity, RecordValues, UpsertOutcome, WriteOptions } from './types';
 import { storedValue, type StoredValue } from './values';
@@ -30,8 +30,8 @@ interface ChildLink {
 }
 
 interface CompiledRule {
-  name: string;
-  sql: string;
+  /** Answers {hit: 1} for a record (by Id) the rule refuses. */
+  check: Database.Statement;
   message: string;
   field: string | null;
 }
@@ -55,6 +55,15 @@ export class RecordWriter {
     this.bumpCounter = db.prepare(
       'INSERT INTO _id_counters (prefix, next) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET next = excluded.next',
     );
+    // Rules compile when the org opens, so a broken one is reported then, not at a write.
+    for (const object of schema.objects) {
+      const active = object.validationRules.filter((r) => r.active);
+      if (active.length > 0)
+        this.rules.set(
+          object.name,
+          active.map((r) => this.compileRule(object, r)),
+        );
+    }
     for (const child of schema.objects) {
       for (const field of child.fields) {
         if (field.type !== 'reference' || !field.stored) continue;
@@ -66,6 +75,29 @@ export class RecordWriter {
         }
       }
     }
+  }
+
+  private compileRule(object: OrgObject, rule: ValidationRule): CompiledRule {
+    const scope = {
+      object,
+      schema: this.schema,
+      rowAlias: 't',
+      tableOf: (name: string) => q(dataTable(name)),
+    };
+    let condition: string;
+    try {
+      condition = compileValidationCondition(rule.condition, scope).sql;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Validation rule ${object.name}.${rule.name}: ${reason}`);
+    }
+    return {
+      check: this.db.prepare(
+        `SELECT CASE WHEN (${condition}) THEN 1 ELSE 0 END AS hit FROM ${q(dataTable(object.name))} t WHERE t.${q('Id')} = ?`,
+      ),
+      message: rule.message,
+      field: rule.field,
+    };
   }
 
   /** Prepared once per distinct SQL text: writes repeat a handful of shapes. */
@@ -487,9 +519,8 @@ export class RecordWriter {
         if (!f.stored || d.nillable || AUDIT_FIELDS.includes(f.name) || f.name === 'Id')
           return false;
         if (!d.createable && !d.updateable) return false;
-        return touchedSet.has(f.name) || row[f.name] === undefined
-          ? row[f.name] === null || row[f.name] === undefined
-          : false;
+        // Absent (left out on create), or cleared by this write.
+        return row[f.name] === undefined || (touchedSet.has(f.name) && row[f.name] === null);
       })
       .map((f) => f.name);
     if (missing.length > 0) {
@@ -553,35 +584,10 @@ export class RecordWriter {
     ).run(...columns.map((c) => set[c] ?? null), id);
   }
 
-  private rulesFor(object: OrgObject): CompiledRule[] {
-    let compiled = this.rules.get(object.name);
-    if (!compiled) {
-      compiled = object.validationRules
-        .filter((r) => r.active)
-        .map((r) => ({
-          name: r.name,
-          sql: compileFormula(r.condition, {
-            object,
-            schema: this.schema,
-            rowAlias: 't',
-            tableOf: (name) => q(dataTable(name)),
-          }).sql,
-          message: r.message,
-          field: r.field,
-        }));
-      this.rules.set(object.name, compiled);
-    }
-    return compiled;
-  }
-
   /** Rules see the record as it will be saved, parents included: it is written, then checked. */
   private checkValidationRules(object: OrgObject, id: string): void {
-    for (const rule of this.rulesFor(object)) {
-      const hit = this.db
-        .prepare(
-          `SELECT CASE WHEN (${rule.sql}) THEN 1 ELSE 0 END AS hit FROM ${q(dataTable(object.name))} t WHERE t.${q('Id')} = ?`,
-        )
-        .get(id) as { hit: number } | undefined;
+    for (const rule of this.rules.get(object.name) ?? []) {
+      const hit = rule.check.get(id) as { hit: number } | undefined;
       if (hit?.hit === 1) {
         throw new SalesforceError(
           'FIELD_CUSTOM_VALIDATION_EXCEPTION',
@@ -606,11 +612,9 @@ export class RecordWriter {
   ): void {
     for (const { child, field } of this.childLinks.get(object.name.toLowerCase()) ?? []) {
       const live = child.field('IsDeleted') ? ` AND ${q('IsDeleted')} = 0` : '';
-      const children = this.db
-        .prepare(
-          `SELECT ${q('Id')} AS id FROM ${q(dataTable(child.name))} WHERE ${q(field.name)} = ?${live}`,
-        )
-        .all(id) as Array<{ id: string }>;
+      const children = this.statement(
+        `SELECT ${q('Id')} AS id FROM ${q(dataTable(child.name))} WHERE ${q(field.name)} = ?${live}`,
+      ).all(id) as Array<{ id: string }>;
       if (children.length === 0) continue;
       if (field.describe.cascadeDelete) {
         for (const c of children) this.remove(child, c.id, stamp, userId, hard);
