@@ -8,6 +8,7 @@
 // A view definition cannot hold parameters, so text literals are written as SQL literals with
 // quotes doubled, and identifiers are double-quoted with quotes doubled.
 
+import { quoteIdentifier } from '../../../src-shared/soql';
 import type { OrgField, OrgObject, OrgSchema } from '../schema/model';
 import { FormulaError, parseFormula, type FormulaNode } from './parse';
 
@@ -97,13 +98,6 @@ export function compileValidationCondition(text: string, scope: FormulaScope): C
     );
   }
   return compiled;
-}
-
-export function quoteIdentifier(name: string): string {
-  if (name.includes('\0')) {
-    throw new Error(`The name ${JSON.stringify(name)} holds a NUL character; rename it.`);
-  }
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export function sqlTextLiteral(value: string): string {

@@ -5,7 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SalesforceError, notFound } from '../errors';
+import { SalesforceError, asSalesforceError, notFound } from '../errors';
 import type { Faults } from '../faults';
 import type { LocalOrgStore } from '../store/types';
 import { handleAdminRequest } from './admin';
@@ -222,7 +222,7 @@ export async function startApiServer(
       .then((body) => answer(state, org, req, res, body))
       .catch((error: unknown) => {
         parts.onUnexpectedError?.(error);
-        if (!res.headersSent) send(res, jsonResponse(400, [unexpected(error).toJson()]));
+        if (!res.headersSent) send(res, jsonResponse(400, [asSalesforceError(error).toJson()]));
         else res.destroy();
       });
   });
@@ -278,14 +278,4 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function unexpected(error: unknown): SalesforceError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new SalesforceError(
-    'UNKNOWN_EXCEPTION',
-    `An unexpected error occurred: ${reason}`,
-    [],
-    400,
-  );
 }

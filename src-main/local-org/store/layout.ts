@@ -8,7 +8,7 @@ import { quoteIdentifier } from '../../../src-shared/soql';
 import { compileFormula } from '../formula/compile-sqlite';
 import type { OrgField, OrgObject, OrgSchema } from '../schema/model';
 
-export const q = (name: string): string => quoteIdentifier(name);
+export const q = quoteIdentifier;
 export const dataTable = (objectName: string): string => `data_${objectName}`;
 
 /** SQLite column type by Salesforce type; values follow the compiler's storage conventions. */
