@@ -4,6 +4,7 @@
 export { startLocalOrg } from './local-org';
 export type { LocalOrg, LocalOrgOptions } from './local-org';
 export { openStore } from './store/open';
+export { orgPhysicalSchema } from './store/query';
 export type { LocalOrgStore, OpenStoreOptions, RecordValues, QueryPage } from './store/types';
 export { SalesforceError } from './errors';
 export { Faults } from './faults';

@@ -27,3 +27,19 @@ export interface PhysicalSchema {
   /** The column of a field; undefined when the field is not stored (not mapped). */
   column(objectName: string, fieldName: string): string | undefined;
 }
+
+/** The SQLite column type that holds a field of this Salesforce type, per the conventions above. */
+export function sqliteColumnType(fieldType: string): 'INTEGER' | 'REAL' | 'TEXT' {
+  switch (fieldType) {
+    case 'boolean':
+    case 'int':
+    case 'long':
+      return 'INTEGER';
+    case 'double':
+    case 'currency':
+    case 'percent':
+      return 'REAL';
+    default:
+      return 'TEXT';
+  }
+}

@@ -25,6 +25,7 @@ import { CompileError, type SqlDialect } from './compile-sql';
 export { CompileError, quoteIdentifier } from './compile-sql';
 export type { SqlDialect } from './compile-sql';
 export type { PhysicalSchema, PhysicalTable } from './compile-schema';
+export { sqliteColumnType } from './compile-schema';
 export type { JsonObject, JsonValue, QueryResult } from './compile-assemble';
 export { dateLiteralRange } from './compile-dates';
 export type { DayRange } from './compile-dates';

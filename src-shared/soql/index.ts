@@ -11,7 +11,13 @@ export { formatSoql } from './format';
 export type { FormatOptions } from './format';
 export { validateSoql, checkSoql, checkResult, DEFAULT_SOQL_API_VERSION } from './validate';
 export type { ValidateOptions, SoqlCheckResult, SoqlCheckDiagnostic } from './validate';
-export { compileSoql, CompileError, dateLiteralRange, quoteIdentifier } from './compile';
+export {
+  compileSoql,
+  CompileError,
+  dateLiteralRange,
+  quoteIdentifier,
+  sqliteColumnType,
+} from './compile';
 export type {
   CompileInput,
   CompiledQuery,

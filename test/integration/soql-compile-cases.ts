@@ -11,7 +11,12 @@ import {
   type FieldDescribe,
   type SObjectDescribe,
 } from '../../src-shared/salesforce';
-import type { JsonObject, PhysicalSchema, QueryResult } from '../../src-shared/soql';
+import { orgPhysicalSchema } from '../../src-main/local-org';
+import {
+  sqliteColumnType,
+  type JsonObject,
+  type QueryResult,
+} from '../../src-shared/soql';
 import { loadFixtureDescribes, loadFixtureGlobal } from '../support/describes';
 
 export const API = '59.0';
@@ -689,18 +694,8 @@ export function storedFields(describe: SObjectDescribe): FieldDescribe[] {
  * The local org's layout, as the SQLite tests store it: one table per object named like the
  * object, one column per field named like the field, Id in "Id". Not Heroku Connect's.
  */
-export function localOrgSchema(catalog: DescribeCatalog): PhysicalSchema {
-  return {
-    table(objectName) {
-      const d = catalog.describe(objectName);
-      return d ? { name: [d.name], idColumn: 'Id' } : undefined;
-    },
-    column(objectName, fieldName) {
-      const f = catalog.field(objectName, fieldName);
-      return f && f.type !== 'address' && f.type !== 'location' ? f.name : undefined;
-    },
-  };
-}
+/** The local org's own layout: one table per object, columns named like the fields. */
+export const localOrgSchema = orgPhysicalSchema;
 
 // ---------------------------------------------------------------------------------------------
 // Expected results.
@@ -2029,28 +2024,13 @@ function dateCases(): SoqlCase[] {
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-function sqliteType(field: FieldDescribe): string {
-  switch (field.type) {
-    case 'boolean':
-    case 'int':
-    case 'long':
-      return 'INTEGER';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'REAL';
-    default:
-      return 'TEXT';
-  }
-}
-
 /** The local org's layout in SQLite (see localOrgSchema), filled with DATA. */
 export function createSqliteOrg(catalog: DescribeCatalog): Database.Database {
   const db = new Database(':memory:');
   for (const describe of storedDescribes(catalog)) {
     const fields = storedFields(describe);
     db.exec(
-      `CREATE TABLE ${q(describe.name)} (${fields.map((f) => `${q(f.name)} ${sqliteType(f)}`).join(', ')})`,
+      `CREATE TABLE ${q(describe.name)} (${fields.map((f) => `${q(f.name)} ${sqliteColumnType(f.type)}`).join(', ')})`,
     );
     const insert = db.prepare(
       `INSERT INTO ${q(describe.name)} (${fields.map((f) => q(f.name)).join(', ')}) ` +

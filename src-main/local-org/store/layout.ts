@@ -4,28 +4,12 @@
 // SOQL compiler reads the views. Bookkeeping tables start with `_`.
 
 import type Database from 'better-sqlite3';
-import { quoteIdentifier } from '../../../src-shared/soql';
+import { quoteIdentifier, sqliteColumnType } from '../../../src-shared/soql';
 import { compileFormula } from '../formula/compile-sqlite';
 import type { OrgField, OrgObject, OrgSchema } from '../schema/model';
 
 export const q = quoteIdentifier;
 export const dataTable = (objectName: string): string => `data_${objectName}`;
-
-/** SQLite column type by Salesforce type; values follow the compiler's storage conventions. */
-export function columnType(field: OrgField): string {
-  switch (field.type) {
-    case 'boolean':
-    case 'int':
-    case 'long':
-      return 'INTEGER';
-    case 'double':
-    case 'currency':
-    case 'percent':
-      return 'REAL';
-    default:
-      return 'TEXT';
-  }
-}
 
 const BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,7 +38,7 @@ function ensureTable(db: Database.Database, object: OrgObject): void {
   const fields = storedFields(object);
   if (existing.length === 0) {
     const columns = fields.map(
-      (f) => `${q(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`,
+      (f) => `${q(f.name)} ${sqliteColumnType(f.type)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`,
     );
     db.exec(`CREATE TABLE ${q(table)} (${columns.join(', ')})`);
   } else {
@@ -62,7 +46,7 @@ function ensureTable(db: Database.Database, object: OrgObject): void {
     const have = new Set(existing.map((c) => c.name.toLowerCase()));
     for (const f of fields) {
       if (!have.has(f.name.toLowerCase())) {
-        db.exec(`ALTER TABLE ${q(table)} ADD COLUMN ${q(f.name)} ${columnType(f)}`);
+        db.exec(`ALTER TABLE ${q(table)} ADD COLUMN ${q(f.name)} ${sqliteColumnType(f.type)}`);
       }
     }
   }
@@ -103,7 +87,7 @@ function viewSql(schema: OrgSchema, object: OrgObject): string {
 function formulaValue(sql: string, type: string, field: OrgField): string {
   // Formulas read a percent as a fraction (15% is 0.15); the API shows percent units.
   if (field.type === 'percent' && type === 'number') return `(${sql}) * 100`;
-  const textual = columnType(field) === 'TEXT';
+  const textual = sqliteColumnType(field.type) === 'TEXT';
   if (textual && type === 'number') return `CAST(${sql} AS TEXT)`;
   if (textual && type === 'boolean') return `CASE WHEN ${sql} THEN 'true' ELSE 'false' END`;
   return sql;

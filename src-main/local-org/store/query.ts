@@ -13,6 +13,7 @@ import {
   type PhysicalSchema,
   type QueryResult,
 } from '../../../src-shared/soql';
+import type { DescribeCatalog } from '../../../src-shared/salesforce';
 import { SalesforceError } from '../errors';
 import { makeId } from '../ids';
 import type { OrgSchema } from '../schema/model';
@@ -31,15 +32,18 @@ interface Cursor {
   lastUsed: number;
 }
 
-/** The org's layout as the compiler sees it: one view per object, columns named like fields. */
-export function orgPhysicalSchema(schema: OrgSchema): PhysicalSchema {
+/**
+ * The org's layout as the compiler sees it: one view per object named like it, columns named
+ * like the fields, compound address/location fields not stored (their components are).
+ */
+export function orgPhysicalSchema(catalog: DescribeCatalog): PhysicalSchema {
   return {
     table(objectName) {
-      const object = schema.object(objectName);
-      return object ? { name: [object.name], idColumn: 'Id' } : undefined;
+      const describe = catalog.describe(objectName);
+      return describe ? { name: [describe.name], idColumn: 'Id' } : undefined;
     },
     column(objectName, fieldName) {
-      const field = schema.object(objectName)?.field(fieldName);
+      const field = catalog.field(objectName, fieldName);
       if (!field || field.type === 'address' || field.type === 'location') return undefined;
       return field.name;
     },
@@ -56,7 +60,7 @@ export class QueryRunner {
     private readonly schema: OrgSchema,
     private readonly now: () => Date,
   ) {
-    this.physical = orgPhysicalSchema(schema);
+    this.physical = orgPhysicalSchema(schema.catalog);
   }
 
   /** Every record, unpaged. */
