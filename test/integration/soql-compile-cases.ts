@@ -12,11 +12,7 @@ import {
   type SObjectDescribe,
 } from '../../src-shared/salesforce';
 import { orgPhysicalSchema } from '../../src-main/local-org';
-import {
-  sqliteColumnType,
-  type JsonObject,
-  type QueryResult,
-} from '../../src-shared/soql';
+import { sqliteColumnType, type JsonObject, type QueryResult } from '../../src-shared/soql';
 import { loadFixtureDescribes, loadFixtureGlobal } from '../support/describes';
 
 export const API = '59.0';
