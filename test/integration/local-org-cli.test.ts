@@ -1,13 +1,17 @@
 // `connect-studio local-org` and `local-org fault` as users run them: the built CLI in a child
 // process, jsforce (unmodified) as the client, and a restart on the same file losing nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Connection } from 'jsforce';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, seedDemo, type FaultState } from '../../src-main/local-org';
-import { binScript, childEnv, repoRoot, runCliProcess, type CliRun } from '../support/cli';
+import {
+  killCliServers,
+  runCliProcess,
+  startCliServer,
+  type CliRun,
+  type ServingCli,
+} from '../support/cli';
 import { closedPort } from '../support/net';
 import { tempDir } from '../support/temp';
 
@@ -20,52 +24,18 @@ interface PrintedOrg {
   apiVersion: string;
 }
 
-interface RunningOrg {
+interface RunningOrg extends ServingCli {
   printed: PrintedOrg;
-  firstLine: string;
-  stop: (signal: NodeJS.Signals) => Promise<{ code: number | null; signal: string | null }>;
-  stderr: () => string;
 }
 
-const running: ChildProcess[] = [];
-function killLeftovers(): void {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-afterAll(killLeftovers);
+afterAll(killCliServers);
 
 async function startOrg(args: string[]): Promise<RunningOrg> {
-  const child = spawn(process.execPath, [binScript, 'local-org', ...args], {
-    cwd: repoRoot,
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // The line on stderr that says where it serves comes just after the JSON; wait for it too.
+  const started = await startCliServer(['local-org', ...args], {
+    readyOnStderr: 'Ctrl+C stops it',
   });
-  running.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolveExit) =>
-    child.on('exit', (code, signal) => resolveExit({ code, signal })),
-  );
-  const firstLine = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolveLine);
-    void exited.then(({ code }) =>
-      reject(new Error(`local-org exited (${code}) before printing: ${stderr}`)),
-    );
-  });
-  // The line on stderr that says where it serves comes just after; wait for it too.
-  for (let waited = 0; !stderr.includes('Ctrl+C stops it') && waited < 10_000; waited += 20) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    printed: JSON.parse(firstLine) as PrintedOrg,
-    firstLine,
-    stop: (signal) => {
-      child.kill(signal);
-      return exited;
-    },
-    stderr: () => stderr,
-  };
+  return { ...started, printed: JSON.parse(started.firstLine) as PrintedOrg };
 }
 
 function cli(args: string[]): Promise<CliRun> {
@@ -329,7 +299,7 @@ describe('local-org with the demo seed', () => {
 });
 
 describe('local-org on a file', () => {
-  afterEach(killLeftovers);
+  afterEach(killCliServers);
 
   it('keeps everything across a restart: records, SystemModstamps, the recycle bin, the token, no second seed', async () => {
     const userData = tempDir('connect-studio-local-org-');

@@ -1,14 +1,18 @@
 // `connect-studio mapping validate | ddl | apply | export` and `db start` as users run them: the
 // built CLI in a child process, the fixture org's describes (offline, or served over HTTP by the
 // real local org with the fixture org's schema), and a real embedded Postgres.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemaFile } from '../../src-main/local-org';
-import { binScript, childEnv, repoRoot, runCliProcess, type CliRun } from '../support/cli';
+import {
+  killCliServers,
+  runCliProcess,
+  startCliServer,
+  type CliRun,
+  type ServingCli,
+} from '../support/cli';
 import { FIXTURE_DESCRIBE_DIR } from '../support/describes';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
 import { adminCall, useLocalOrg } from '../support/local-org';
@@ -589,46 +593,11 @@ describe('bad usage exits 2 with a reason and nothing on stdout', () => {
 });
 
 describe('db start', () => {
-  const running: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of running.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  });
+  afterEach(killCliServers);
 
-  async function start(args: string[]): Promise<{
-    url: string;
-    firstLine: string;
-    stop: (signal: NodeJS.Signals) => Promise<{ code: number | null; signal: string | null }>;
-    stderr: () => string;
-  }> {
-    const child = spawn(process.execPath, [binScript, 'db', 'start', ...args], {
-      cwd: repoRoot,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolveExit) =>
-      child.on('exit', (code, signal) => resolveExit({ code, signal })),
-    );
-    const firstLine = await new Promise<string>((resolveLine, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolveLine);
-      void exited.then(({ code }) =>
-        reject(new Error(`db start exited (${code}) before printing: ${stderr}`)),
-      );
-    });
-    const { url } = JSON.parse(firstLine) as { url: string };
-    return {
-      url,
-      firstLine,
-      stop: (signal) => {
-        child.kill(signal);
-        return exited;
-      },
-      stderr: () => stderr,
-    };
+  async function start(args: string[]): Promise<ServingCli & { url: string }> {
+    const started = await startCliServer(['db', 'start', ...args]);
+    return { ...started, url: (JSON.parse(started.firstLine) as { url: string }).url };
   }
 
   async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {

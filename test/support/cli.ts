@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CliIo } from '../../src-main/commands';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -84,4 +85,61 @@ export function runCliProcess(
       resolveRun({ status, stdout, stderr });
     });
   });
+}
+
+export interface ServingCli {
+  /** The first stdout line: the JSON a serving command prints when it is ready. */
+  firstLine: string;
+  /** Sends the signal and resolves when the process has exited. */
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }>;
+  /** Everything it wrote to stderr so far. */
+  stderr(): string;
+}
+
+const serving: ChildProcess[] = [];
+
+/**
+ * Starts a command that serves until stopped (`local-org`, `db start`) and resolves once it
+ * has printed its first line, and also `readyOnStderr` when given. Fails if it exits first.
+ */
+export async function startCliServer(
+  args: string[],
+  options: { readyOnStderr?: string } = {},
+): Promise<ServingCli> {
+  const child = spawn(process.execPath, [binScript, ...args], {
+    cwd: repoRoot,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  serving.push(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolveExit) =>
+    child.on('exit', (code, signal) => resolveExit({ code, signal })),
+  );
+  const firstLine = await new Promise<string>((resolveLine, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolveLine);
+    void exited.then(({ code }) =>
+      reject(new Error(`${args.join(' ')} exited (${code}) before printing: ${stderr}`)),
+    );
+  });
+  const ready = options.readyOnStderr;
+  for (let waited = 0; ready && !stderr.includes(ready) && waited < 10_000; waited += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    firstLine,
+    stop: (signal) => {
+      child.kill(signal);
+      return exited;
+    },
+    stderr: () => stderr,
+  };
+}
+
+/** Kills every server startCliServer started that is still running (for afterEach/afterAll). */
+export function killCliServers(): void {
+  for (const child of serving.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 }
