@@ -17,19 +17,7 @@ const WRITES = Number(process.env.BENCH_WRITES ?? 50_000);
 const BATCH = 200;
 const RAW_RUNS = 5;
 
-/** The columns every figure reads or writes, so both sides of a ratio move the same data. */
-const QUERY_FIELDS = [
-  'Id',
-  'Name',
-  'Industry',
-  'Type',
-  'AnnualRevenue',
-  'Phone',
-  'Website',
-  'BillingCity',
-  'External_ID__c',
-  'SystemModstamp',
-] as const;
+/** The columns every figure writes; the query figures read them plus the Id and SystemModstamp. */
 const WRITE_FIELDS = [
   'Name',
   'Industry',
@@ -40,6 +28,7 @@ const WRITE_FIELDS = [
   'BillingCity',
   'External_ID__c',
 ] as const;
+const QUERY_FIELDS = ['Id', ...WRITE_FIELDS, 'SystemModstamp'] as const;
 
 const INDUSTRIES = ['Energy', 'Banking', 'Retail', 'Technology', 'Healthcare', 'Media'];
 const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Other'];
