@@ -4,3 +4,5 @@ export { EventBus } from './event-bus';
 export { appHandlers } from './handlers/app';
 export { profileHandlers } from './handlers/profiles';
 export { settingsHandlers } from './handlers/settings';
+export { connectionHandlers } from './handlers/connections';
+export { exploreHandlers } from './handlers/explore';

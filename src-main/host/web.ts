@@ -37,6 +37,11 @@ const STATUS_OF: Record<ApiErrorCode, number> = {
   UNAUTHORIZED: 401,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  NO_ACTIVE_ORG: 409,
+  NO_ACTIVE_DATABASE: 409,
+  CONNECT_FAILED: 502,
+  NOT_AVAILABLE: 503,
+  REMOTE_ERROR: 422,
 };
 
 const CONTENT_TYPES: Record<string, string> = {

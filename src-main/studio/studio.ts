@@ -3,12 +3,15 @@ import type { AppInfo, HostKind } from '../../src-shared/api';
 import {
   EventBus,
   appHandlers,
+  connectionHandlers,
   createApiRouter,
+  exploreHandlers,
   profileHandlers,
   settingsHandlers,
   type ApiRouter,
 } from '../api';
 import { KeyFileSecretBox, openCache, type Cache, type SecretBox } from '../cache';
+import { StudioConnections } from '../connections';
 import { ProfilesService } from '../profiles';
 import { SettingsService } from '../settings';
 import { PRODUCT_NAME, appVersion } from './paths';
@@ -29,8 +32,11 @@ export interface Studio {
   readonly cache: Cache;
   readonly profiles: ProfilesService;
   readonly settings: SettingsService;
+  /** The active org and database, and the local services behind the one-click profiles. */
+  readonly connections: StudioConnections;
   info(): AppInfo;
-  close(): void;
+  /** Stops what the studio started (local org, embedded Postgres, pools), then the cache. */
+  close(): Promise<void>;
 }
 
 export function createStudio(options: StudioOptions): Studio {
@@ -44,6 +50,13 @@ export function createStudio(options: StudioOptions): Studio {
   const events = new EventBus();
   const settings = new SettingsService(cache, events);
   const profiles = new ProfilesService(cache);
+  const connections = new StudioConnections({
+    profiles,
+    settings,
+    events,
+    userDataDir: options.userDataDir,
+    log,
+  });
   const version = appVersion();
   const info = (): AppInfo => ({
     name: PRODUCT_NAME,
@@ -62,6 +75,8 @@ export function createStudio(options: StudioOptions): Studio {
       ...appHandlers(info),
       ...profileHandlers(profiles, settings, events),
       ...settingsHandlers(settings),
+      ...connectionHandlers({ connections, profiles, settings, events }),
+      ...exploreHandlers({ connections, cache, events, log }),
     },
     {
       onInternalError: (method, error) =>
@@ -77,7 +92,11 @@ export function createStudio(options: StudioOptions): Studio {
     cache,
     profiles,
     settings,
+    connections,
     info,
-    close: () => cache.close(),
+    close: async () => {
+      await connections.close();
+      cache.close();
+    },
   };
 }

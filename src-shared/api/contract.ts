@@ -8,6 +8,19 @@ import {
   Theme,
   ApiVersion,
 } from './models';
+import {
+  CacheAge,
+  ColumnTypeInfo,
+  CompareResult,
+  CompiledSql,
+  Describe,
+  ObjectListEntry,
+  QueryHistoryEntry,
+  QueryPage,
+  SalesforceRecordJson,
+  SavedQuery,
+  StartedService,
+} from './models-explore';
 
 interface MethodDef<P extends z.ZodType, R extends z.ZodType> {
   summary: string;
@@ -19,6 +32,8 @@ const method = <P extends z.ZodType, R extends z.ZodType>(def: MethodDef<P, R>) 
 
 const noParams = z.object({}).strict().default({});
 const profileId = z.string().min(1, 'id is required');
+const objectName = z.string().trim().min(1, 'object is required (an API name such as Account)');
+const soql = z.string().trim().min(1, 'soql is required (a query such as SELECT Id FROM Account)');
 
 /**
  * The contract between the renderer (or any client) and the main process. Each method is
@@ -55,6 +70,129 @@ export const apiContract = {
         message: 'give either id (a saved profile) or profile (an unsaved form)',
       }),
     result: ConnectionTestResult,
+  }),
+  'profiles.oauthStart': method({
+    summary:
+      'Begin the browser sign-in of an OAuth profile (saved `id`, or an unsaved oauth form): ' +
+      'answers the URL to open; profiles.oauthFinished follows when the browser comes back',
+    params: z
+      .object({ id: profileId.optional(), profile: ProfileInput.optional() })
+      .strict()
+      .refine((p) => p.id !== undefined || p.profile !== undefined, {
+        message: 'give either id (a saved profile) or profile (an unsaved form)',
+      }),
+    result: z.object({ authorizeUrl: z.string(), redirectUri: z.string() }),
+  }),
+  'localOrg.start': method({
+    summary:
+      'Start the built-in local org with the demo data (kept in the user-data folder), save ' +
+      'its profile once and make it the active org',
+    params: noParams,
+    result: StartedService,
+  }),
+  'embeddedPostgres.start': method({
+    summary:
+      'Start the embedded Postgres server (kept in the user-data folder), save its profile ' +
+      'once and make it the active database',
+    params: noParams,
+    result: StartedService,
+  }),
+  'schema.objects': method({
+    summary:
+      'Every object of the active org, from the cache at once; refreshed in the background ' +
+      'when stale or asked (`refresh`)',
+    params: z
+      .object({ refresh: z.boolean().default(false) })
+      .strict()
+      .default({ refresh: false }),
+    result: CacheAge.extend({ objects: z.array(ObjectListEntry) }),
+  }),
+  'schema.describe': method({
+    summary:
+      'One object of the active org: fields, relationships and the Postgres type of each ' +
+      'field; from the cache first, revalidated in the background (If-Modified-Since)',
+    params: z.object({ object: objectName, refresh: z.boolean().default(false) }).strict(),
+    result: CacheAge.extend({
+      describe: Describe,
+      columnTypes: z.record(z.string(), ColumnTypeInfo),
+      mapped: z.enum(['read_only', 'read_write']).nullable(),
+    }),
+  }),
+  'schema.describeMany': method({
+    summary: 'Several describes at once (cached first, the rest fetched): completion needs them',
+    params: z.object({ objects: z.array(objectName).max(2000) }).strict(),
+    result: z.object({ describes: z.array(Describe), missing: z.array(z.string()) }),
+  }),
+  'schema.count': method({
+    summary: 'How many records an object has (SELECT COUNT())',
+    params: z.object({ object: objectName }).strict(),
+    result: z.object({ count: z.number(), durationMs: z.number() }),
+  }),
+  'query.run': method({
+    summary: 'Run SOQL against the active org; the first page and a cursor for the rest',
+    params: z
+      .object({
+        soql,
+        all: z.boolean().default(false),
+        batchSize: z.number().int().min(200).max(2000).default(2000),
+      })
+      .strict(),
+    result: QueryPage,
+  }),
+  'query.more': method({
+    summary: 'The next page of a query (queryMore)',
+    params: z.object({ cursor: z.string().min(1) }).strict(),
+    result: QueryPage,
+  }),
+  'query.history': method({
+    summary: 'Queries run against the active org, newest first',
+    params: z
+      .object({ limit: z.number().int().min(1).max(500).default(100) })
+      .strict()
+      .default({ limit: 100 }),
+    result: z.object({ entries: z.array(QueryHistoryEntry) }),
+  }),
+  'query.saved': method({
+    summary: 'Saved queries',
+    params: noParams,
+    result: z.object({ queries: z.array(SavedQuery) }),
+  }),
+  'query.save': method({
+    summary: 'Save a query under a name (update with `id`)',
+    params: z
+      .object({
+        id: z.string().min(1).optional(),
+        name: z.string().trim().min(1, 'name is required').max(120),
+        soql,
+      })
+      .strict(),
+    result: SavedQuery,
+  }),
+  'query.removeSaved': method({
+    summary: 'Delete a saved query',
+    params: z.object({ id: z.string().min(1) }).strict(),
+    result: z.object({ removed: z.boolean() }),
+  }),
+  'sql.compile': method({
+    summary: "SOQL compiled to Postgres over the active database's mapped tables",
+    params: z.object({ soql }).strict(),
+    result: CompiledSql,
+  }),
+  'sql.run': method({
+    summary: 'Run SOQL compiled to Postgres; records in the shape Salesforce would answer',
+    params: z.object({ soql }).strict(),
+    result: CompiledSql.extend({
+      records: z.array(SalesforceRecordJson),
+      totalSize: z.number(),
+      durationMs: z.number(),
+    }),
+  }),
+  'compare.run': method({
+    summary:
+      'Run SOQL on the org and on Postgres and list the records that differ (by Id): missing ' +
+      'on either side, or with unequal field values',
+    params: z.object({ soql }).strict(),
+    result: CompareResult,
   }),
   'settings.get': method({
     summary: 'The studio settings',

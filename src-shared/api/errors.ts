@@ -10,6 +10,15 @@ export const apiErrorCodes = [
   'UNAUTHORIZED',
   'UNAVAILABLE',
   'INTERNAL',
+  /** No org / database is chosen in Connections. */
+  'NO_ACTIVE_ORG',
+  'NO_ACTIVE_DATABASE',
+  /** The org or database refused or could not be reached; the message says why and what to do. */
+  'CONNECT_FAILED',
+  /** A local service (local org, embedded Postgres) is not running or cannot run here. */
+  'NOT_AVAILABLE',
+  /** The org or database answered the request with an error of its own (bad SOQL, SQL error). */
+  'REMOTE_ERROR',
 ] as const;
 
 export type ApiErrorCode = (typeof apiErrorCodes)[number];

@@ -5,6 +5,15 @@ import { ProfileSummary, Settings } from './models';
 export const apiEvents = {
   'profiles.changed': z.object({ profiles: z.array(ProfileSummary) }),
   'settings.changed': Settings,
+  'profiles.oauthFinished': z.object({
+    ok: z.boolean(),
+    profileId: z.string().nullable(),
+    message: z.string(),
+  }),
+  /** The active org's object list was refreshed; call schema.objects again. */
+  'schema.objectsUpdated': z.object({ count: z.number() }),
+  /** A cached describe changed; call schema.describe again. */
+  'schema.describeUpdated': z.object({ object: z.string() }),
   'app.notice': z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: z.string(),

@@ -1,5 +1,6 @@
 export * from './contract';
 export * from './models';
+export * from './models-explore';
 export * from './events';
 export * from './errors';
 export * from './client';

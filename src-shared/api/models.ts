@@ -47,6 +47,25 @@ export const SalesforceAuthInput = z.discriminatedUnion('method', [
       accessToken: z.string().optional(),
     })
     .strict(),
+  // `force://<clientId>:<clientSecret>:<refreshToken>@<instance>` as `sf org display --verbose`
+  // prints it; kept whole as a secret, its instance shown.
+  z
+    .object({
+      method: z.literal('sfdx'),
+      authUrl: z.string().optional(),
+    })
+    .strict(),
+  // OAuth in the browser (authorization code + PKCE, loopback redirect); the refresh token the
+  // flow brings back is a secret set by profiles.oauthStart, never typed.
+  z
+    .object({
+      method: z.literal('oauth'),
+      loginUrl: httpUrl('login URL').default(DEFAULT_LOGIN_URL),
+      clientId: z.string().trim().min(1, 'client id is required'),
+    })
+    .strict(),
+  // The built-in local org, started inside the studio on demand.
+  z.object({ method: z.literal('local') }).strict(),
 ]);
 
 export const PostgresConnectionInput = z.discriminatedUnion('method', [
@@ -108,6 +127,16 @@ export const ProfileSummary = z.discriminatedUnion('kind', [
     auth: z.discriminatedUnion('method', [
       z.object({ method: z.literal('password'), loginUrl: z.string(), username: z.string() }),
       z.object({ method: z.literal('token'), instanceUrl: z.string() }),
+      z.object({ method: z.literal('sfdx'), instanceUrl: z.string() }),
+      z.object({
+        method: z.literal('oauth'),
+        loginUrl: z.string(),
+        clientId: z.string(),
+        /** Known once the browser flow finished. */
+        instanceUrl: z.string().nullable(),
+        username: z.string().nullable(),
+      }),
+      z.object({ method: z.literal('local') }),
     ]),
     savedSecrets: z.array(z.string()),
     secretsReadable: z.boolean(),

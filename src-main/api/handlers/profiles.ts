@@ -7,7 +7,7 @@ export function profileHandlers(
   profiles: ProfilesService,
   settings: SettingsService,
   events: EventBus,
-): HandlersOf<'profiles'> {
+): Omit<HandlersOf<'profiles'>, 'profiles.oauthStart'> {
   const announce = () => events.emit('profiles.changed', { profiles: profiles.list() });
   return {
     'profiles.list': () => ({ profiles: profiles.list() }),
