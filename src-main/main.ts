@@ -111,4 +111,12 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => studio?.close());
+// The studio may have started the local org and an embedded Postgres server: stop them before
+// the process goes, so the database shuts down cleanly.
+let closing = false;
+app.on('will-quit', (event) => {
+  if (!studio || closing) return;
+  closing = true;
+  event.preventDefault();
+  void studio.close().finally(() => app.exit(0));
+});

@@ -59,7 +59,7 @@ ${ORG_OPTIONS_HELP}`,
           }
           result = await studio.profiles.test({ id: profile.id });
         } finally {
-          studio.close();
+          await studio.close();
         }
         break;
       }
@@ -108,7 +108,7 @@ Prints one JSON array of profiles as the Connections workspace shows them.`,
     try {
       printJson(io, studio.profiles.list());
     } finally {
-      studio.close();
+      await studio.close();
     }
     return EXIT_OK;
   },

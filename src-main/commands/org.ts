@@ -117,7 +117,7 @@ export function salesforceTargetOf(
         }
         return studio.profiles.salesforceTarget(profile.id);
       } finally {
-        studio.close();
+        void studio.close();
       }
     }
   }

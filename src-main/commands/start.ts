@@ -98,10 +98,10 @@ async function runWeb(
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void host.close().finally(() => {
-        studio.close();
-        resolveExit(0);
-      });
+      void host
+        .close()
+        .then(() => studio.close())
+        .finally(() => resolveExit(0));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
