@@ -3,3 +3,12 @@
 export * from './types';
 export { buildMappingContext, buildMappingContexts, MappingContextError } from './context';
 export type { MappingContext, ReadColumn, WriteColumn } from './context';
+export { createSalesforceApi, openSalesforceApi, parseBulkError } from './salesforce-api';
+export type { SalesforceApiOptions } from './salesforce-api';
+export {
+  classifySalesforceFailure,
+  isRetryableRecordError,
+  isLimitRecordError,
+  backoffDelay,
+} from './retry';
+export { createSyncEngine, DEFAULT_ENGINE_SETTINGS } from './engine';

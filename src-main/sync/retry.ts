@@ -68,7 +68,6 @@ const RETRYABLE_RECORD_CODES = new Set([
   // UNCONFIRMED: Salesforce reports some transient platform trouble with these codes; we retry them.
   'REQUEST_RUNNING_TOO_LONG',
   'QUERY_TIMEOUT',
-  'TXN_SECURITY_NO_ACCESS_CONCURRENT',
 ]);
 
 const LIMIT_RECORD_CODES = new Set(['REQUEST_LIMIT_EXCEEDED']);
@@ -183,7 +182,8 @@ export function classifySalesforceFailure(error: unknown): ClassifiedFailure {
     return result('session', salesforceCode ?? 'INVALID_SESSION_ID');
   }
   if (salesforceCode === 'REQUEST_LIMIT_EXCEEDED') {
-    // The same code reports the concurrent long-request limit, which passes within seconds.
+    // UNCONFIRMED: the same code reports the concurrent long-request limit, which passes within
+    // seconds; we retry that one (its message names 'Concurrent') and stop on every other.
     if (/concurrent/i.test(messages)) return result('retryable', salesforceCode);
     return result('limit', salesforceCode);
   }
@@ -192,7 +192,8 @@ export function classifySalesforceFailure(error: unknown): ClassifiedFailure {
   }
   if (status !== undefined) {
     if (status === 503) return result('retryable', salesforceCode ?? 'SERVER_UNAVAILABLE');
-    // A gateway that gave up may have passed the request on: the org can have applied it.
+    // UNCONFIRMED: a gateway that gave up may have passed the request on, so we treat 502/504 as
+    // ambiguous (the org can have applied it).
     if (status === 502 || status === 504) return result('retryable', `HTTP_${status}`, true);
     // UNCONFIRMED: a 500 from Salesforce (UNKNOWN_EXCEPTION) rolls its transaction back; we treat
     // it as retryable and not ambiguous.

@@ -381,7 +381,8 @@ class RestSalesforceApi implements SalesforceApi {
         const index = match(row[keyColumn] ?? row.sf__Id ?? '');
         if (index === undefined) continue;
         const id = row.sf__Id ?? '';
-        const created = row.sf__Created;
+        // sf__Created is only meaningful for an upsert (the contract's `created`).
+        const created = operation === 'upsert' ? row.sf__Created : undefined;
         results[index] =
           created === undefined ? { ok: true, id } : { ok: true, id, created: created === 'true' };
       }
@@ -726,8 +727,9 @@ function columnsOf(rows: Array<Record<string, string | null>>): string[] {
 }
 
 /**
- * Bulk CSV: `#N/A` clears a field; an empty cell leaves it as it is. A null (and '', which
- * Salesforce stores as null for text, as REST does) is sent as `#N/A`.
+ * Bulk CSV: `#N/A` clears a field; an empty cell leaves it as it is. A null is sent as `#N/A`.
+ * UNCONFIRMED: whether Bulk treats '' like REST (stored as null); we send '' as `#N/A` too, so a
+ * value emptied in Postgres is cleared in Salesforce the same way over both APIs.
  */
 function ingestValue(value: string | null | undefined): string {
   if (value === undefined) return '';
