@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { listenTriggerLogSql, writeAlgorithmOf } from '../../src-shared/mapping';
 import {
+  ENGINE_BOOKKEEPING_KEY,
   ensureBookkeeping,
   readBookkeeping,
   updateBookkeeping,
@@ -47,7 +48,7 @@ const DEFAULT_NOTIFY_FLOOR_MS = 100;
 const ERROR_BACKOFF_MS = 30_000;
 const ARCHIVE_EVERY_MS = 10 * 60_000;
 /** The bookkeeping row that stands for the whole engine. */
-const ENGINE_ROW = '*';
+const ENGINE_ROW = ENGINE_BOOKKEEPING_KEY;
 
 /** A sleep that `wake()` cuts short; used by every loop so pause, reload and stop act at once. */
 class Alarm {

@@ -12,3 +12,23 @@ export {
   backoffDelay,
 } from './retry';
 export { createSyncEngine, DEFAULT_ENGINE_SETTINGS } from './engine';
+export {
+  listTriggerLog,
+  retryTriggerLogRows,
+  ignoreTriggerLogRows,
+  archiveTriggerLog,
+  triggerLogCounts,
+  TriggerLogOperationError,
+  TRIGGER_LOG_STATES,
+} from './trigger-log';
+export type { TriggerLogFilter, TriggerLogEntry, TriggerLogSource } from './trigger-log';
+export { createMappingReader } from './reader';
+export { createTriggerLogWriter, parseHstore } from './writer';
+export {
+  ensureBookkeeping,
+  readBookkeeping,
+  updateBookkeeping,
+  BOOKKEEPING_TABLE,
+} from './bookkeeping';
+export type { MappingBookkeeping } from './bookkeeping';
+export { loadDemoMappings, demoMappingsExport } from './demo';
