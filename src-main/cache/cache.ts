@@ -24,6 +24,14 @@ export interface DescribeEntry {
   lastModified: string | null;
 }
 
+/** An org's object list (the describeGlobal `sobjects`), as the org sent it. */
+export interface ObjectListEntry {
+  orgKey: string;
+  objects: unknown[];
+  fetchedAt: string;
+  lastModified: string | null;
+}
+
 export interface QueryHistoryEntry {
   id: number;
   orgKey: string;
@@ -270,6 +278,55 @@ export class Cache {
       ).map(toDescribeEntry),
     forget: (orgKey: string): number =>
       this.db.prepare('DELETE FROM describes WHERE org_key = ?').run(orgKey).changes,
+    /** The org confirmed a cached describe unchanged (304): only its fetch time moves. */
+    touch: (orgKey: string, objectName: string, fetchedAt?: string): boolean =>
+      this.db
+        .prepare('UPDATE describes SET fetched_at = ? WHERE org_key = ? AND object_name = ?')
+        .run(fetchedAt ?? this.timestamp(), orgKey, objectName).changes > 0,
+  };
+
+  // ── object lists (describeGlobal per org; the schema browser's list) ────────
+  readonly objectLists = {
+    put: (entry: Omit<ObjectListEntry, 'fetchedAt'> & { fetchedAt?: string }): void => {
+      this.db
+        .prepare(
+          `INSERT INTO object_lists (org_key, objects_json, fetched_at, last_modified)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (org_key) DO UPDATE SET objects_json = excluded.objects_json,
+             fetched_at = excluded.fetched_at, last_modified = excluded.last_modified`,
+        )
+        .run(
+          entry.orgKey,
+          JSON.stringify(entry.objects),
+          entry.fetchedAt ?? this.timestamp(),
+          entry.lastModified,
+        );
+    },
+    get: (orgKey: string): ObjectListEntry | null => {
+      const row = this.db.prepare('SELECT * FROM object_lists WHERE org_key = ?').get(orgKey) as
+        | {
+            org_key: string;
+            objects_json: string;
+            fetched_at: string;
+            last_modified: string | null;
+          }
+        | undefined;
+      if (!row) return null;
+      const objects = JSON.parse(row.objects_json) as unknown;
+      return {
+        orgKey: row.org_key,
+        objects: Array.isArray(objects) ? (objects as unknown[]) : [],
+        fetchedAt: row.fetched_at,
+        lastModified: row.last_modified,
+      };
+    },
+    /** The org confirmed the list unchanged (304): only its fetch time moves. */
+    touch: (orgKey: string, fetchedAt?: string): boolean =>
+      this.db
+        .prepare('UPDATE object_lists SET fetched_at = ? WHERE org_key = ?')
+        .run(fetchedAt ?? this.timestamp(), orgKey).changes > 0,
+    forget: (orgKey: string): boolean =>
+      this.db.prepare('DELETE FROM object_lists WHERE org_key = ?').run(orgKey).changes > 0,
   };
 
   // ── query history and saved queries (used by the Query workspace) ───────────

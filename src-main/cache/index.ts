@@ -4,6 +4,7 @@ export type {
   OpenCacheOptions,
   StoredProfile,
   DescribeEntry,
+  ObjectListEntry,
   QueryHistoryEntry,
   SavedQuery,
 } from './cache';

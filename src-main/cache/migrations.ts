@@ -56,6 +56,18 @@ export const cacheMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'object lists (describeGlobal) per org',
+    sql: `
+      CREATE TABLE object_lists (
+        org_key       TEXT PRIMARY KEY,
+        objects_json  TEXT NOT NULL,
+        fetched_at    TEXT NOT NULL,
+        last_modified TEXT
+      );
+    `,
+  },
 ];
 
 export const latestCacheVersion = cacheMigrations[cacheMigrations.length - 1]?.version ?? 0;
