@@ -74,6 +74,8 @@ void app.whenReady().then(() => {
   const secretBox = safeStorage.isEncryptionAvailable() ? safeStorageBox : undefined;
   studio = createStudio({ userDataDir: app.getPath('userData'), host: 'electron', secretBox });
   const current = studio;
+  // OAuth sign-in opens the org's page in the user's browser, which comes back to a loopback port.
+  current.connections.openExternal = (url) => void shell.openExternal(url);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({

@@ -8,6 +8,7 @@ import {
   connectToSalesforce,
   explainSalesforceError,
   loadDescribeDir,
+  targetOrigin,
   type SalesforceTarget,
 } from '../salesforce';
 import { ProblemsFound, UsageError } from './errors';
@@ -62,8 +63,7 @@ export async function openDescribes(
   const target = salesforceTargetOf(selection, values, io);
   const explained = (error: unknown): Error => {
     if (error instanceof DescribeSourceError) return new ProblemsFound(error.message);
-    const origin = target.method === 'password' ? target.loginUrl : target.instanceUrl;
-    const { message, hint } = explainSalesforceError(error, origin);
+    const { message, hint } = explainSalesforceError(error, targetOrigin(target));
     return new ProblemsFound(hint ? `${message} ${hint}` : message);
   };
   let live: LiveDescribes;

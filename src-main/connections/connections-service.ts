@@ -7,7 +7,12 @@ import { ApiError, type ProfileSummary } from '../../src-shared/api';
 import type { EventBus } from '../api';
 import { openPool, PostgresConnectError } from '../postgres';
 import type { ProfilesService } from '../profiles';
-import { connectToSalesforce, explainSalesforceError, type SalesforceTarget } from '../salesforce';
+import {
+  connectToSalesforce,
+  explainSalesforceError,
+  targetOrigin,
+  type SalesforceTarget,
+} from '../salesforce';
 import type { SettingsService } from '../settings';
 
 export interface OrgConnection {
@@ -133,8 +138,7 @@ export class ConnectionsService {
       const conn = await connectToSalesforce(target);
       return { conn, profileId: profile.id, orgKey: profile.id, apiVersion: target.apiVersion };
     } catch (error) {
-      const origin = target.method === 'password' ? target.loginUrl : target.instanceUrl;
-      const { message, hint } = explainSalesforceError(error, origin);
+      const { message, hint } = explainSalesforceError(error, targetOrigin(target));
       throw new ApiError('CONNECT_FAILED', hint ? `${message} ${hint}` : message, {
         profile: profile.name,
       });

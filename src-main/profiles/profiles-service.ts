@@ -8,6 +8,7 @@ import {
 import { SecretUnreadableError, type Cache, type StoredProfile } from '../cache';
 import { testEmbeddedPostgres, testPostgresConnection } from '../postgres';
 import { testSalesforceConnection, type SalesforceTarget } from '../salesforce';
+import { parseSfdxAuthUrl } from './sfdx-auth-url';
 
 type SalesforceConfig = Omit<Extract<ProfileSummary, { kind: 'salesforce' }>, SummaryOnly>;
 type PostgresConfig = Omit<Extract<ProfileSummary, { kind: 'postgres' }>, SummaryOnly>;
@@ -19,11 +20,36 @@ export type PostgresTarget =
   { method: 'url'; url: string; schema: string } | { method: 'embedded'; schema: string };
 
 /**
+ * The services the studio runs itself (the local org, embedded Postgres), so a profile of
+ * theirs can be tested; the connections room provides them.
+ */
+export interface LocalServices {
+  /** The running local org's sign-in (the org starts when it is not running yet). */
+  localOrgTarget(apiVersion: string): Promise<SalesforceTarget>;
+  /** The embedded server's full URL while it runs; null when it is not started. */
+  runningEmbeddedPostgresUrl(): string | null;
+}
+
+/** What the OAuth browser sign-in brings back for a profile. */
+export interface OAuthSignInResult {
+  refreshToken: string;
+  instanceUrl: string;
+  username: string | null;
+}
+
+/**
  * Connection profiles: split into what may be shown (kept as JSON) and what must not (kept
  * encrypted), merged back only inside the main process when a connection is made.
  */
 export class ProfilesService {
+  private localServices: LocalServices | undefined;
+
   constructor(private readonly cache: Cache) {}
+
+  /** Lets profiles.test reach the local org and embedded Postgres the studio runs. */
+  setLocalServices(services: LocalServices): void {
+    this.localServices = services;
+  }
 
   list(): ProfileSummary[] {
     return this.cache.profiles.list().map((p) => this.summarize(p));
@@ -50,7 +76,7 @@ export class ProfilesService {
       );
     }
     const previousSecrets = existing ? this.readSecretsOrEmpty(existing.id) : {};
-    const { config, secrets } = splitSecrets(input, previousSecrets);
+    const { config, secrets } = splitSecrets(input, previousSecrets, existing?.config);
     const stored = this.cache.profiles.put({
       id: existing?.id ?? randomUUID(),
       kind: input.kind,
@@ -70,15 +96,95 @@ export class ProfilesService {
     const base = params.id ? this.stored(params.id) : null;
     const saved = base ? this.readSecretsOrEmpty(base.id) : {};
     const input = params.profile ?? this.toInput(base!);
-    const { config, secrets } = splitSecrets(input, saved);
+    const { config, secrets } = splitSecrets(input, saved, base?.config);
     if (input.kind === 'salesforce') {
-      const target = salesforceTarget(config as SalesforceConfig, secrets, input.name);
-      return testSalesforceConnection(target);
+      const sfConfig = config as SalesforceConfig;
+      if (sfConfig.auth.method === 'local') return this.testLocalOrg(sfConfig.apiVersion);
+      if (
+        sfConfig.auth.method === 'oauth' &&
+        !(secrets.refreshToken && sfConfig.auth.instanceUrl)
+      ) {
+        return {
+          ok: false,
+          message: 'This profile has not signed in yet.',
+          hint: 'Use "Sign in with Salesforce" and finish the sign-in in the browser.',
+          durationMs: 0,
+          details: {},
+        };
+      }
+      return testSalesforceConnection(salesforceTarget(sfConfig, secrets, input.name));
     }
     const target = postgresTarget(config as PostgresConfig, secrets);
-    return target.method === 'embedded'
-      ? testEmbeddedPostgres()
-      : testPostgresConnection(target.url, target.schema);
+    if (target.method === 'url') return testPostgresConnection(target.url, target.schema);
+    // Running: a real round trip. Not started: whether it could start here at all.
+    const running = this.localServices?.runningEmbeddedPostgresUrl();
+    if (!running) return testEmbeddedPostgres();
+    const result = await testPostgresConnection(running, target.schema);
+    if (!result.ok) return result;
+    const { serverVersion, user, database } = result.details;
+    return {
+      ...result,
+      message: `Embedded PostgreSQL ${serverVersion} is running; connected as ${user}, database ${database}.`,
+    };
+  }
+
+  /** Keeps what the OAuth browser sign-in brought back: the refresh token (a secret), who, where. */
+  completeOAuth(id: string, result: OAuthSignInResult): ProfileSummary {
+    const stored = this.stored(id);
+    const config = stored.config as SalesforceConfig;
+    if (stored.kind !== 'salesforce' || config.auth.method !== 'oauth') {
+      throw new ApiError(
+        'BAD_PARAMS',
+        `Profile "${stored.name}" does not sign in with OAuth in the browser.`,
+      );
+    }
+    const secrets = { ...this.readSecretsOrEmpty(id), refreshToken: result.refreshToken };
+    const saved = this.cache.profiles.put({
+      id,
+      kind: 'salesforce',
+      name: stored.name,
+      config: {
+        ...config,
+        auth: { ...config.auth, instanceUrl: result.instanceUrl, username: result.username },
+      },
+      secrets,
+    });
+    return this.summarize(saved);
+  }
+
+  /** A name no other profile has: `base`, else `base (2)`, `base (3)` … */
+  freeName(base: string): string {
+    if (!this.cache.profiles.findByName(base)) return base;
+    for (let n = 2; ; n++) {
+      const candidate = `${base} (${n})`;
+      if (!this.cache.profiles.findByName(candidate)) return candidate;
+    }
+  }
+
+  private async testLocalOrg(apiVersion: string): Promise<ConnectionTestResult> {
+    if (!this.localServices) {
+      return {
+        ok: false,
+        message: 'The local demo org runs inside the studio, and this host cannot start it.',
+        hint: 'Open the studio (connect-studio start) and use "Use the local demo org".',
+        durationMs: 0,
+        details: {},
+      };
+    }
+    const started = performance.now();
+    let target: SalesforceTarget;
+    try {
+      target = await this.localServices.localOrgTarget(apiVersion);
+    } catch (error) {
+      return {
+        ok: false,
+        message: `The local demo org did not start: ${error instanceof Error ? error.message : String(error)}`,
+        hint: 'Check that the studio can write to its data folder, then try again.',
+        durationMs: Math.round(performance.now() - started),
+        details: {},
+      };
+    }
+    return testSalesforceConnection(target);
   }
 
   /** The org a saved profile names, secrets included, for the services that connect. */
@@ -177,6 +283,8 @@ export class ProfilesService {
 export function splitSecrets(
   input: ProfileInput,
   saved: Record<string, string>,
+  /** The saved profile's config: an OAuth sign-in stays only while its client is unchanged. */
+  previousConfig?: unknown,
 ): { config: SalesforceConfig | PostgresConfig; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
   const keep = (name: string, given: string | undefined) => {
@@ -196,14 +304,58 @@ export function splitSecrets(
         secrets,
       };
     }
-    keep('accessToken', auth.accessToken);
-    return {
-      config: {
-        apiVersion: input.apiVersion,
-        auth: { method: 'token', instanceUrl: auth.instanceUrl },
-      },
-      secrets,
-    };
+    if (auth.method === 'token') {
+      keep('accessToken', auth.accessToken);
+      return {
+        config: {
+          apiVersion: input.apiVersion,
+          auth: { method: 'token', instanceUrl: auth.instanceUrl },
+        },
+        secrets,
+      };
+    }
+    if (auth.method === 'sfdx') {
+      keep('authUrl', auth.authUrl?.trim());
+      if (!secrets.authUrl) {
+        throw new ApiError(
+          'BAD_PARAMS',
+          'The SFDX auth URL is required: paste the "Sfdx Auth Url" that `sf org display --verbose` prints.',
+          {
+            field: 'authUrl',
+            problems: [{ path: 'auth.authUrl', message: 'The SFDX auth URL is required.' }],
+          },
+        );
+      }
+      const { instanceUrl } = parseSfdxAuthUrl(secrets.authUrl);
+      return {
+        config: { apiVersion: input.apiVersion, auth: { method: 'sfdx', instanceUrl } },
+        secrets,
+      };
+    }
+    if (auth.method === 'oauth') {
+      const previous = oauthConfigOf(previousConfig);
+      // A refresh token belongs to one connected app on one login host: another client id or
+      // login URL needs a new sign-in.
+      const sameClient =
+        previous !== null &&
+        previous.loginUrl === auth.loginUrl &&
+        previous.clientId === auth.clientId;
+      if (sameClient) keep('refreshToken', undefined);
+      return {
+        config: {
+          apiVersion: input.apiVersion,
+          auth: {
+            method: 'oauth',
+            loginUrl: auth.loginUrl,
+            clientId: auth.clientId,
+            instanceUrl: sameClient ? previous.instanceUrl : null,
+            username: sameClient ? previous.username : null,
+          },
+        },
+        secrets,
+      };
+    }
+    return { config: { apiVersion: input.apiVersion, auth: { method: 'local' } }, secrets };
   }
   const { connection } = input;
   if (connection.method === 'embedded') {
@@ -217,6 +369,13 @@ export function splitSecrets(
     config: { schema: input.schema, connection: { method: 'url', url: url.toString() } },
     secrets,
   };
+}
+
+type OAuthConfig = Extract<SalesforceConfig['auth'], { method: 'oauth' }>;
+
+function oauthConfigOf(config: unknown): OAuthConfig | null {
+  const auth = (config as { auth?: { method?: unknown } } | undefined)?.auth;
+  return auth?.method === 'oauth' ? (auth as OAuthConfig) : null;
 }
 
 function parseDatabaseUrl(raw: string): URL {
@@ -252,12 +411,50 @@ function salesforceTarget(
       apiVersion: config.apiVersion,
     };
   }
-  return {
-    method: 'token',
-    instanceUrl: config.auth.instanceUrl,
-    accessToken: secrets.accessToken ?? missing('access token'),
-    apiVersion: config.apiVersion,
-  };
+  const { auth } = config;
+  if (auth.method === 'token') {
+    return {
+      method: 'token',
+      instanceUrl: auth.instanceUrl,
+      accessToken: secrets.accessToken ?? missing('access token'),
+      apiVersion: config.apiVersion,
+    };
+  }
+  if (auth.method === 'sfdx') {
+    const parsed = parseSfdxAuthUrl(secrets.authUrl ?? missing('SFDX auth URL'));
+    return {
+      method: 'refreshToken',
+      // The CLI refreshes at the instance itself; its token endpoint serves that org.
+      loginUrl: parsed.instanceUrl,
+      clientId: parsed.clientId,
+      ...(parsed.clientSecret ? { clientSecret: parsed.clientSecret } : {}),
+      refreshToken: parsed.refreshToken,
+      instanceUrl: parsed.instanceUrl,
+      apiVersion: config.apiVersion,
+    };
+  }
+  if (auth.method === 'oauth') {
+    if (!secrets.refreshToken || !auth.instanceUrl) {
+      throw new ApiError(
+        'CONNECT_FAILED',
+        `Profile "${name}" has not signed in yet. Open it in Connections and use "Sign in with Salesforce".`,
+        { profile: name },
+      );
+    }
+    return {
+      method: 'refreshToken',
+      loginUrl: auth.loginUrl,
+      clientId: auth.clientId,
+      refreshToken: secrets.refreshToken,
+      instanceUrl: auth.instanceUrl,
+      apiVersion: config.apiVersion,
+    };
+  }
+  throw new ApiError(
+    'NOT_AVAILABLE',
+    `Profile "${name}" is the built-in local org, which runs inside the studio and is not started. ` +
+      'Start it from Connections ("Use the local demo org").',
+  );
 }
 
 function postgresTarget(config: PostgresConfig, secrets: Record<string, string>): PostgresTarget {

@@ -4,6 +4,28 @@ export interface Explained {
   hint?: string;
 }
 
+/**
+ * A failure already put in words where it happened (a refused refresh token, an unknown
+ * client id): passed through as it is.
+ */
+export class ExplainedSalesforceError extends Error implements Explained {
+  override readonly name = 'ExplainedSalesforceError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The saved refresh token no longer works: only a new sign-in helps. */
+export const SIGN_IN_EXPIRED: Explained = {
+  message: 'The saved sign-in expired or was revoked; sign in again.',
+  hint:
+    'Use "Sign in with Salesforce" on the profile again (for an SFDX auth URL: run ' +
+    '`sf org display --verbose` and paste the new URL).',
+};
+
 interface ErrorLike {
   name?: unknown;
   errorCode?: unknown;
@@ -48,6 +70,15 @@ function messageOf(error: unknown): string {
 }
 
 export function explainSalesforceError(error: unknown, origin: string): Explained {
+  if (error instanceof ExplainedSalesforceError) {
+    return error.hint === undefined
+      ? { message: error.message }
+      : { message: error.message, hint: error.hint };
+  }
+  // jsforce refreshing a lapsed access token by itself words the refusal this way.
+  if (/unable to refresh session due to: expired access\/refresh token/i.test(messageOf(error))) {
+    return SIGN_IN_EXPIRED;
+  }
   const codes = codesOf(error);
   const has = (code: string) => codes.includes(code);
   const host = safeHost(origin);

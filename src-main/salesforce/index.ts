@@ -1,7 +1,8 @@
 export { testSalesforceConnection, connect as connectToSalesforce } from './test-connection';
-export { explainSalesforceError } from './errors';
+export { explainSalesforceError, ExplainedSalesforceError, SIGN_IN_EXPIRED } from './errors';
 export type { Explained } from './errors';
 export type { SalesforceTarget } from './targets';
+export { targetOrigin } from './targets';
 export {
   DescribeSourceError,
   GLOBAL_DESCRIBE_FILE,

@@ -827,11 +827,17 @@ export async function openSalesforceApi(
       false,
     );
   }
+  // A session that expires mid-sync is renewed the way the target signed in; a bare token cannot be.
   const relogin =
     target.method === 'password'
       ? async () => {
           await conn.login(target.username, target.password + (target.securityToken ?? ''));
         }
-      : undefined;
+      : target.method === 'refreshToken'
+        ? async () => {
+            const token = await conn.oauth2.refreshToken(target.refreshToken);
+            conn.accessToken = token.access_token;
+          }
+        : undefined;
   return { api: createSalesforceApi(conn, relogin ? { ...options, relogin } : options), conn };
 }

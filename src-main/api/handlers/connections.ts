@@ -1,5 +1,5 @@
-// SCAFFOLD (replaced by the Connections work of issue 7).
-import { ApiError } from '../../../src-shared/api';
+// The one-click local services and the OAuth browser sign-in; the work is in
+// StudioConnections (src-main/connections).
 import type { StudioConnections } from '../../connections';
 import type { ProfilesService } from '../../profiles';
 import type { SettingsService } from '../../settings';
@@ -13,18 +13,15 @@ export interface ConnectionHandlerDeps {
   events: EventBus;
 }
 
-const notYet = (): never => {
-  throw new ApiError('UNAVAILABLE', 'This studio build does not have this yet.');
-};
-
 export function connectionHandlers(
-  _deps: ConnectionHandlerDeps,
+  deps: ConnectionHandlerDeps,
 ): HandlersOf<'localOrg'> &
   HandlersOf<'embeddedPostgres'> &
   Pick<HandlersOf<'profiles'>, 'profiles.oauthStart'> {
+  const { connections } = deps;
   return {
-    'localOrg.start': notYet,
-    'embeddedPostgres.start': notYet,
-    'profiles.oauthStart': notYet,
+    'localOrg.start': () => connections.useLocalOrg(),
+    'embeddedPostgres.start': () => connections.useEmbeddedPostgres(),
+    'profiles.oauthStart': (params) => connections.startOAuth(params),
   };
 }

@@ -1,9 +1,17 @@
-// Logging in to the local org the three ways jsforce does (salesforce-rest.md §1): the SOAP
-// partner login() (jsforce's default), the OAuth 2.0 username-password flow, and the identity
-// URL. The org has one user: store.identity.username with the org's password.
+// Logging in to the local org the ways jsforce does (salesforce-rest.md §1): the SOAP partner
+// login() (jsforce's default), the OAuth 2.0 username-password flow, the web-server flow with
+// PKCE and its refresh tokens (oauth-web.ts), and the identity URL. The org has one user:
+// store.identity.username with the org's password.
 
 import { createHmac } from 'node:crypto';
 import { normalizeId } from '../ids';
+import {
+  authorizationCodeGrant,
+  authorizePage,
+  oauthGrants,
+  refreshTokenGrant,
+  type AcceptedGrant,
+} from './oauth-web';
 import { parseApiVersion } from './versions';
 import {
   bearerToken,
@@ -28,6 +36,12 @@ export function handleAuthRequest(
     return soapCall(state, request, soap[1] as string);
   }
   const path = request.path.toLowerCase();
+  if (path === '/services/oauth2/authorize') {
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return notAllowed(request.method, 'GET,POST');
+    }
+    return authorizePage(state, request);
+  }
   if (path === '/services/oauth2/token') {
     if (request.method !== 'POST') return notAllowed(request.method, 'POST');
     return oauthToken(state, request);
@@ -210,12 +224,19 @@ function oauthError(status: number, error: string, description: string): PlainRe
 function oauthToken(state: ServerState, request: PlainRequest): PlainResponse {
   const form = formFields(request.body);
   const grantType = form.get('grant_type') ?? request.query.get('grant_type');
+  if (grantType === 'authorization_code' || grantType === 'refresh_token') {
+    const grant =
+      grantType === 'authorization_code'
+        ? authorizationCodeGrant(state, form)
+        : refreshTokenGrant(state, form);
+    return 'status' in grant ? grant : tokenFromGrant(state, grant);
+  }
   if (grantType !== 'password') {
-    // Only the username-password flow: it issues no refresh token, so there is nothing to refresh.
     return oauthError(
       400,
       'unsupported_grant_type',
-      `grant type not supported: ${grantType ?? '(none)'}; the local org accepts grant_type=password`,
+      `grant type not supported: ${grantType ?? '(none)'}; the local org accepts ` +
+        'grant_type=password, authorization_code or refresh_token',
     );
   }
   if (!form.get('client_id')) {
@@ -224,12 +245,32 @@ function oauthToken(state: ServerState, request: PlainRequest): PlainResponse {
   if (!credentialsMatch(state, form.get('username') ?? '', form.get('password') ?? '')) {
     return oauthError(400, 'invalid_grant', 'authentication failure');
   }
-  const who = state.store.identity;
+  return tokenResponse(state, state.sessions.issue('oauth'), {});
+}
+
+/** A new access token for an accepted code or refresh grant, tied to its refresh token. */
+function tokenFromGrant(state: ServerState, grant: AcceptedGrant): PlainResponse {
   const token = state.sessions.issue('oauth');
+  oauthGrants(state).linkSession(grant.refreshToken, token);
+  return tokenResponse(
+    state,
+    token,
+    grant.returnRefreshToken
+      ? { refresh_token: grant.refreshToken, scope: 'api refresh_token full' }
+      : { scope: 'api refresh_token full' },
+  );
+}
+
+function tokenResponse(
+  state: ServerState,
+  accessToken: string,
+  extra: Record<string, string>,
+): PlainResponse {
+  const who = state.store.identity;
   const id = `${state.instanceUrl}/id/${who.orgId}/${who.userId}`;
   const issuedAt = String(Date.now());
   return jsonResponse(200, {
-    access_token: token,
+    access_token: accessToken,
     instance_url: state.instanceUrl,
     id,
     token_type: 'Bearer',
@@ -239,12 +280,21 @@ function oauthToken(state: ServerState, request: PlainRequest): PlainResponse {
       .update(id + issuedAt)
       .digest('base64'),
     scope: 'api full',
+    ...extra,
   });
 }
 
 function oauthRevoke(state: ServerState, request: PlainRequest): PlainResponse {
   const token = formFields(request.body).get('token') ?? request.query.get('token');
-  if (token && state.sessions.revoke(token)) return { status: 200 };
+  if (token) {
+    // A refresh token ends with the sessions it made (as on Salesforce); else an access token.
+    const sessions = oauthGrants(state).revokeRefreshToken(token);
+    if (sessions) {
+      for (const session of sessions) state.sessions.revoke(session);
+      return { status: 200 };
+    }
+    if (state.sessions.revoke(token)) return { status: 200 };
+  }
   // Revoke answers failures form-encoded (jsforce parses them with querystring).
   return {
     status: 400,

@@ -6,6 +6,8 @@ import { useStudio } from '../../state/studio';
 import { emptyForm, formFromProfile, type ProfileFormValues } from './form-model';
 import { ProfileCard } from './ProfileCard';
 import { ProfileForm } from './ProfileForm';
+import { QuickStart } from './QuickStart';
+import './connections.css';
 
 interface Editing {
   values: ProfileFormValues;
@@ -25,9 +27,9 @@ export function ConnectionsWorkspace() {
     setEditing({ values: formFromProfile(p), savedSecrets: p.savedSecrets });
   const close = useCallback(() => setEditing(null), []);
 
-  const saved = async (profile: ProfileSummary) => {
+  const saved = async (profile: ProfileSummary, message?: string) => {
     setEditing(null);
-    notify('info', `Saved “${profile.name}”.`);
+    notify('info', message ?? `Saved “${profile.name}”.`);
     // The first org and the first database become active: there is nothing else to pick.
     if (profile.kind === 'salesforce' && !settings?.activeOrgProfileId) {
       await updateSettings({ activeOrgProfileId: profile.id });
@@ -54,8 +56,8 @@ export function ConnectionsWorkspace() {
       {list.length === 0 ? (
         <p className="muted profile-section__empty">
           {kind === 'salesforce'
-            ? 'No org yet. Add one by username and password, or by instance URL and access token.'
-            : 'No database yet. Add a postgres:// URL, or let the studio run an embedded one.'}
+            ? 'No org yet. Use the local demo org above, or add one by password, access token, SFDX auth URL or OAuth in the browser.'
+            : 'No database yet. Use embedded Postgres above, or add a postgres:// URL.'}
         </p>
       ) : (
         list.map((p) => (
@@ -74,6 +76,7 @@ export function ConnectionsWorkspace() {
             The org and database every workspace uses. Secrets are encrypted on this machine.
           </p>
         </header>
+        <QuickStart />
         {profiles.length === 0 ? (
           <EmptyState
             icon="connections"
@@ -91,8 +94,8 @@ export function ConnectionsWorkspace() {
           >
             <p>
               Connect Studio syncs a Salesforce org with a Postgres database the way Heroku Connect
-              does. Start by adding the org you want to explore, then the database its data should
-              land in.
+              does. The quickest start is the two one-click services above; or add the org you want
+              to explore, then the database its data should land in.
             </p>
           </EmptyState>
         ) : (

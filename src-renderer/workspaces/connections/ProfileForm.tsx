@@ -1,14 +1,22 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, type ConnectionTestResult, type ProfileSummary } from '../../../src-shared/api';
 import { api } from '../../api';
 import { Icon } from '../../components/Icon';
-import { LOGIN_URLS, draftFromForm, fieldOfProblem, type ProfileFormValues } from './form-model';
+import {
+  LOGIN_URLS,
+  SIGN_IN_CHOICES,
+  draftFromForm,
+  fieldOfProblem,
+  type ProfileFormValues,
+} from './form-model';
+import { OAuthSignIn } from './OAuthSignIn';
 import { TestResultView } from './TestResultView';
 
 interface Props {
   initial: ProfileFormValues;
   savedSecrets: string[];
-  onSaved(profile: ProfileSummary): void;
+  /** `message` replaces the usual "Saved" notice (e.g. after an OAuth sign-in). */
+  onSaved(profile: ProfileSummary, message?: string): void;
   onClose(): void;
 }
 
@@ -36,7 +44,7 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
     setResult(null);
   };
 
-  const showError = (error: unknown) => {
+  const showError = useCallback((error: unknown) => {
     if (error instanceof ApiError && error.code === 'BAD_PARAMS') {
       const problems = (
         error.details as { problems?: { path: string; message: string }[] } | undefined
@@ -60,7 +68,13 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
       }
     }
     setFormError(error instanceof Error ? error.message : String(error));
-  };
+  }, []);
+
+  const draft = useCallback(() => draftFromForm(values), [values]);
+  const signedIn = useCallback(
+    (profile: ProfileSummary, message: string) => onSaved(profile, message),
+    [onSaved],
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -163,23 +177,36 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
 
         {isOrg ? (
           <>
-            <div className="segmented" role="radiogroup" aria-label="Sign in with">
-              {(['password', 'token'] as const).map((m) => (
-                <button
-                  key={m}
-                  type="button"
-                  role="radio"
-                  aria-checked={values.sfMethod === m}
-                  className={values.sfMethod === m ? 'is-selected' : ''}
-                  onClick={() => set('sfMethod', m)}
-                >
-                  {m === 'password' ? 'Username + password' : 'Access token'}
-                </button>
-              ))}
-            </div>
-            {values.sfMethod === 'password' ? (
-              <>
-                {field(
+            {values.sfMethod === 'local' ? (
+              <div className="local-profile" role="note" aria-label="Local demo org">
+                <Icon name="cloud" size={18} />
+                <p>
+                  The built-in local org runs inside the studio with demo data and signs itself in.
+                  There is nothing to configure: start it with “Use the local demo org”.
+                </p>
+              </div>
+            ) : (
+              <div
+                className="segmented segmented--grid"
+                role="radiogroup"
+                aria-label="Sign in with"
+              >
+                {SIGN_IN_CHOICES.map(({ method, label }) => (
+                  <button
+                    key={method}
+                    type="button"
+                    role="radio"
+                    aria-checked={values.sfMethod === method}
+                    className={values.sfMethod === method ? 'is-selected' : ''}
+                    onClick={() => set('sfMethod', method)}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+            )}
+            {values.sfMethod === 'password' || values.sfMethod === 'oauth'
+              ? field(
                   'loginUrl',
                   'Login URL',
                   <div className="input-with-chips">
@@ -196,7 +223,10 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
                     ))}
                   </div>,
                   'Production, sandbox, your My Domain, or a local org',
-                )}
+                )
+              : null}
+            {values.sfMethod === 'password' ? (
+              <>
                 {field(
                   'username',
                   'Username',
@@ -220,7 +250,8 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
                   'Needed from networks your org does not trust; it is appended to the password',
                 )}
               </>
-            ) : (
+            ) : null}
+            {values.sfMethod === 'token' ? (
               <>
                 {field(
                   'instanceUrl',
@@ -240,7 +271,44 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
                   'A session id or OAuth access token, e.g. from `sf org display`',
                 )}
               </>
-            )}
+            ) : null}
+            {values.sfMethod === 'sfdx'
+              ? field(
+                  'authUrl',
+                  'SFDX auth URL',
+                  text('authUrl', {
+                    type: 'password',
+                    className: 'mono',
+                    placeholder:
+                      secretPlaceholder('authUrl') ||
+                      'force://<client id>:<secret>:<refresh token>@<instance>',
+                  }),
+                  values.sfdxInstanceUrl && savedSecrets.includes('authUrl')
+                    ? `Signs in to ${values.sfdxInstanceUrl}. Paste a new URL to replace it.`
+                    : 'The “Sfdx Auth Url” line of `sf org display --verbose --target-org <alias>`',
+                )
+              : null}
+            {values.sfMethod === 'oauth' ? (
+              <>
+                {field(
+                  'clientId',
+                  'Client id',
+                  text('clientId', {
+                    className: 'mono',
+                    placeholder: 'Consumer key of your connected app',
+                  }),
+                  'A connected app’s consumer key whose callback allows http://127.0.0.1 on any ' +
+                    'port (…/oauth/callback). Against a local org any text works.',
+                )}
+                <OAuthSignIn
+                  profileId={values.id}
+                  draft={draft}
+                  signedIn={values.signedIn}
+                  onSignedIn={signedIn}
+                  onError={showError}
+                />
+              </>
+            ) : null}
             {field('apiVersion', 'API version', text('apiVersion', { className: 'input--short' }))}
           </>
         ) : (

@@ -11,17 +11,35 @@ export interface ProfileFormValues {
   id?: string;
   name: string;
   apiVersion: string;
-  sfMethod: 'password' | 'token';
+  sfMethod: SalesforceSignIn;
   loginUrl: string;
   username: string;
   password: string;
   securityToken: string;
   instanceUrl: string;
   accessToken: string;
+  /** SFDX auth URL (a secret: blank keeps the saved one). */
+  authUrl: string;
+  /** OAuth: the connected app's consumer key. */
+  clientId: string;
+  /** OAuth: who the last browser sign-in was (null: not signed in yet). Shown, never sent. */
+  signedIn: { instanceUrl: string; username: string | null } | null;
+  /** The SFDX profile's instance (shown while the URL itself stays hidden). */
+  sfdxInstanceUrl: string;
   pgMethod: 'url' | 'embedded';
   url: string;
   schema: string;
 }
+
+export type SalesforceSignIn = 'password' | 'token' | 'sfdx' | 'oauth' | 'local';
+
+/** The sign-in methods a user may pick in the form, in order; 'local' is made by one click. */
+export const SIGN_IN_CHOICES: readonly { method: SalesforceSignIn; label: string }[] = [
+  { method: 'password', label: 'Username + password' },
+  { method: 'token', label: 'Access token' },
+  { method: 'sfdx', label: 'SFDX auth URL' },
+  { method: 'oauth', label: 'OAuth in the browser' },
+];
 
 export const LOGIN_URLS = {
   Production: DEFAULT_LOGIN_URL,
@@ -43,6 +61,10 @@ export function emptyForm(
     securityToken: '',
     instanceUrl: '',
     accessToken: '',
+    authUrl: '',
+    clientId: '',
+    signedIn: null,
+    sfdxInstanceUrl: '',
     pgMethod: 'url',
     url: '',
     schema: 'salesforce',
@@ -52,15 +74,23 @@ export function emptyForm(
 export function formFromProfile(profile: ProfileSummary): ProfileFormValues {
   const base = emptyForm(profile.kind);
   if (profile.kind === 'salesforce') {
+    const { auth } = profile;
     return {
       ...base,
       id: profile.id,
       name: profile.name,
       apiVersion: profile.apiVersion,
-      sfMethod: profile.auth.method,
-      loginUrl: profile.auth.method === 'password' ? profile.auth.loginUrl : base.loginUrl,
-      username: profile.auth.method === 'password' ? profile.auth.username : '',
-      instanceUrl: profile.auth.method === 'token' ? profile.auth.instanceUrl : '',
+      sfMethod: auth.method,
+      loginUrl:
+        auth.method === 'password' || auth.method === 'oauth' ? auth.loginUrl : base.loginUrl,
+      username: auth.method === 'password' ? auth.username : '',
+      instanceUrl: auth.method === 'token' ? auth.instanceUrl : '',
+      clientId: auth.method === 'oauth' ? auth.clientId : '',
+      signedIn:
+        auth.method === 'oauth' && auth.instanceUrl
+          ? { instanceUrl: auth.instanceUrl, username: auth.username }
+          : null,
+      sfdxInstanceUrl: auth.method === 'sfdx' ? auth.instanceUrl : '',
     };
   }
   return {
@@ -75,7 +105,6 @@ export function formFromProfile(profile: ProfileSummary): ProfileFormValues {
 
 /** Blank secrets are left out: the main process keeps what it has saved. */
 export function draftFromForm(v: ProfileFormValues): ProfileInputDraft {
-  const secret = (s: string) => (s === '' ? undefined : s);
   const id = v.id ? { id: v.id } : {};
   if (v.kind === 'salesforce') {
     return {
@@ -83,16 +112,7 @@ export function draftFromForm(v: ProfileFormValues): ProfileInputDraft {
       ...id,
       name: v.name,
       apiVersion: v.apiVersion,
-      auth:
-        v.sfMethod === 'password'
-          ? {
-              method: 'password',
-              loginUrl: v.loginUrl,
-              username: v.username,
-              password: secret(v.password),
-              securityToken: secret(v.securityToken),
-            }
-          : { method: 'token', instanceUrl: v.instanceUrl, accessToken: secret(v.accessToken) },
+      auth: authDraft(v),
     };
   }
   return {
@@ -102,6 +122,30 @@ export function draftFromForm(v: ProfileFormValues): ProfileInputDraft {
     schema: v.schema,
     connection: v.pgMethod === 'url' ? { method: 'url', url: v.url } : { method: 'embedded' },
   };
+}
+
+type AuthDraft = Extract<ProfileInputDraft, { kind: 'salesforce' }>['auth'];
+
+function authDraft(v: ProfileFormValues): AuthDraft {
+  const secret = (s: string) => (s === '' ? undefined : s);
+  switch (v.sfMethod) {
+    case 'password':
+      return {
+        method: 'password',
+        loginUrl: v.loginUrl,
+        username: v.username,
+        password: secret(v.password),
+        securityToken: secret(v.securityToken),
+      };
+    case 'token':
+      return { method: 'token', instanceUrl: v.instanceUrl, accessToken: secret(v.accessToken) };
+    case 'sfdx':
+      return { method: 'sfdx', authUrl: secret(v.authUrl.trim()) };
+    case 'oauth':
+      return { method: 'oauth', loginUrl: v.loginUrl, clientId: v.clientId };
+    case 'local':
+      return { method: 'local' };
+  }
 }
 
 /** Maps a problem's path in the contract (auth.username) to the form field that shows it. */
@@ -116,6 +160,8 @@ export function fieldOfProblem(path: string): keyof ProfileFormValues | null {
     securityToken: 'securityToken',
     instanceUrl: 'instanceUrl',
     accessToken: 'accessToken',
+    authUrl: 'authUrl',
+    clientId: 'clientId',
     url: 'url',
     schema: 'schema',
   };
@@ -124,9 +170,21 @@ export function fieldOfProblem(path: string): keyof ProfileFormValues | null {
 
 export function describeProfile(profile: ProfileSummary): string {
   if (profile.kind === 'salesforce') {
-    return profile.auth.method === 'password'
-      ? `${profile.auth.username} · ${profile.auth.loginUrl}`
-      : `Access token · ${profile.auth.instanceUrl}`;
+    const { auth } = profile;
+    switch (auth.method) {
+      case 'password':
+        return `${auth.username} · ${auth.loginUrl}`;
+      case 'token':
+        return `Access token · ${auth.instanceUrl}`;
+      case 'sfdx':
+        return `SFDX auth URL · ${auth.instanceUrl}`;
+      case 'oauth':
+        return auth.instanceUrl
+          ? `OAuth · ${auth.username ? `${auth.username} · ` : ''}${auth.instanceUrl}`
+          : `OAuth · not signed in yet · ${auth.loginUrl}`;
+      case 'local':
+        return 'Built-in local org · demo data, runs inside the studio';
+    }
   }
   return profile.connection.method === 'embedded'
     ? `Embedded Postgres · schema ${profile.schema}`
