@@ -12,6 +12,13 @@ import {
 } from './mapping';
 import { dbStartCommand } from './db';
 import { localOrgCommand, localOrgFaultCommand } from './local-org';
+import { syncCommand } from './sync';
+import {
+  triggerLogIgnoreCommand,
+  triggerLogListCommand,
+  triggerLogRetryCommand,
+} from './trigger-log';
+import { demoCommand } from './demo';
 
 export { UsageError, ProblemsFound, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './errors';
 export type { CliIo, Command } from './io';
@@ -33,6 +40,11 @@ export const commands: Command[] = [
   dbStartCommand,
   localOrgCommand,
   localOrgFaultCommand,
+  syncCommand,
+  triggerLogListCommand,
+  triggerLogRetryCommand,
+  triggerLogIgnoreCommand,
+  demoCommand,
 ];
 
 export function usage(): string {
