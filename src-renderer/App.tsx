@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Icon } from './components/Icon';
 import { Notices } from './components/Notices';
+import { ObjectPalette } from './components/ObjectPalette';
 import { StatusBar } from './components/StatusBar';
-import { useHashRoute } from './state/route';
+import { navigate, schemaObjectRoute, useHashRoute } from './state/route';
 import { useStudio } from './state/studio';
 import { workspaces } from './workspaces';
 
@@ -13,6 +14,7 @@ export function App() {
   // With nothing connected yet, Connections is where work starts.
   const [route, go] = useHashRoute('connections');
   const current = workspaces.find((w) => w.id === route) ?? workspaces[0]!;
+  const [paletteOpen, setPaletteOpen] = useState(false);
 
   useTheme(settings?.theme ?? 'system');
 
@@ -29,6 +31,20 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [go]);
+
+  // Ctrl/Cmd+K opens the object palette from anywhere, even inside an editor that has its own
+  // Ctrl+K chords: the capture phase sees the key first.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k')
+        return;
+      e.preventDefault();
+      e.stopPropagation();
+      setPaletteOpen((open) => !open);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
 
   useEffect(() => {
     document.title = `${current.label} — Connect Studio`;
@@ -75,6 +91,15 @@ export function App() {
       </main>
       <StatusBar />
       <Notices />
+      {paletteOpen ? (
+        <ObjectPalette
+          onClose={() => setPaletteOpen(false)}
+          onPick={(objectName) => {
+            setPaletteOpen(false);
+            navigate(schemaObjectRoute(objectName));
+          }}
+        />
+      ) : null}
     </div>
   );
 }
