@@ -53,22 +53,7 @@ export function toSalesforceValue(type: string, text: string | null): Salesforce
   }
 }
 
-/** A column's text as a Bulk 2.0 CSV cell (null stays null: the client writes `#N/A`). */
-export function toBulkValue(type: string, text: string | null): string | null {
-  if (text === null) return null;
-  switch (type) {
-    case 'boolean':
-      return text === 't' || text === 'true' || text === 'TRUE' ? 'true' : 'false';
-    case 'datetime':
-      return toSalesforceDatetime(text);
-    case 'time':
-      return toSalesforceTime(text);
-    default:
-      return text;
-  }
-}
-
-/** A collections value as a CSV cell (for payloads built once and sent either way). */
+/** A collections value as a Bulk 2.0 CSV cell (null stays null: the client writes `#N/A`). */
 export function jsonToBulkValue(value: SalesforceValue): string | null {
   if (value === null) return null;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
