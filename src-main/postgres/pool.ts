@@ -71,10 +71,17 @@ export async function withEngineSession<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client whose server goes away between queries emits 'error'; without a
+  // listener that would end the process. The failure still reaches `work` at its next query.
+  const noteError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', noteError);
   try {
     await client.query(ENGINE_SESSION_SQL);
     return await work(client);
   } finally {
+    client.removeListener('error', noteError);
     try {
       await client.query('RESET xmlbinary');
     } catch (error) {

@@ -28,25 +28,6 @@ const q = quoteIdentifier;
 const STAGING = `pg_temp.${q('_cs_stage')}`;
 const KEPT = `pg_temp.${q('_cs_kept')}`;
 
-/**
- * Runs `work` on the engine-session client with an error listener attached: a pooled client
- * that is checked out has none, and a connection that drops while we wait for Salesforce (no
- * query running) would otherwise raise an unhandled 'error' and end the process. The next
- * query on the client then fails, and that failure is the one reported.
- */
-export async function withGuardedClient<T>(
-  client: pg.PoolClient,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const ignore = (): void => {};
-  client.on('error', ignore);
-  try {
-    return await work(client);
-  } finally {
-    client.removeListener('error', ignore);
-  }
-}
-
 /** COPY text into a table; returns the rows Postgres took. */
 export async function copyText(
   client: pg.PoolClient,

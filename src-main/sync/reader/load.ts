@@ -17,7 +17,6 @@ import {
   copyIntoStaging,
   copyIntoTable,
   createStaging,
-  withGuardedClient,
   type TriggerSkip,
 } from './apply';
 import { bulkPages, prefetch, restPages, type SourcePage } from './pages';
@@ -106,207 +105,205 @@ export async function runInitialLoad(
   const objectName = mapping.objectName;
   const shape = readShapeOf(mapping);
 
-  return withEngineSession(part.pool, (session) =>
-    withGuardedClient(session, async (client) => {
-      const known: MappingBookkeeping | undefined = await readMappingBookkeeping(
-        client,
-        schemaName,
-        objectName,
-      );
-      if (known?.loadedAt) return { loaded: 0 };
-      if (signal.aborted) return { loaded: 0 };
+  return withEngineSession(part.pool, async (client) => {
+    const known: MappingBookkeeping | undefined = await readMappingBookkeeping(
+      client,
+      schemaName,
+      objectName,
+    );
+    if (known?.loadedAt) return { loaded: 0 };
+    if (signal.aborted) return { loaded: 0 };
 
-      let load: LoadBookkeeping;
-      // The greatest modification time loaded so far (kept in high_water_mark during the load).
-      let maxStampMs: number | null = null;
-      if (known?.load) {
-        load = { ...known.load };
-        maxStampMs = known.highWaterMark?.getTime() ?? null;
-        await updateBookkeeping(client, schemaName, objectName, { phase: 'initial_load' });
-      } else {
-        const total = await salesforce.count(loadCountSoql(shape));
-        load = {
-          api: total > settings.bulkReadThreshold ? 'bulk' : 'rest',
-          jobId: null,
-          locator: null,
-          lastId: null,
-          done: 0,
-          total,
-          startedAt: settings.now(),
-        };
-        await updateBookkeeping(client, schemaName, objectName, {
-          phase: 'initial_load',
-          load,
-          highWaterMark: null,
-          error: null,
-        });
-      }
-
-      let layout: CopyLayout = (await directCopyIsSafe(client, mapping, load.lastId))
-        ? 'table'
-        : 'staging';
-      const meter = new LoadProgressMeter(
-        emit,
-        {
-          objectName,
-          table: mapping.table,
-          phase: 'initial_load',
-          paused: known?.paused ?? false,
-          lastPollAt: null,
-          nextPollAt: null,
-          highWaterMark: null,
-          error: null,
-        },
-        load.api,
-        load.done,
-      );
-      meter.update(load.done, load.total, false);
-
-      const startedAtMs = load.startedAt.getTime();
-      const finalPatch = (greatestMs: number | null): Partial<MappingBookkeeping> => ({
-        load: null,
-        loadedAt: settings.now(),
-        // Never later than the load's start: a record changed during the load may have been read
-        // before its change, and the first poll must bring it again.
-        highWaterMark: new Date(
-          greatestMs === null ? startedAtMs : Math.min(greatestMs, startedAtMs),
-        ),
-        phase: 'synced',
+    let load: LoadBookkeeping;
+    // The greatest modification time loaded so far (kept in high_water_mark during the load).
+    let maxStampMs: number | null = null;
+    if (known?.load) {
+      load = { ...known.load };
+      maxStampMs = known.highWaterMark?.getTime() ?? null;
+      await updateBookkeeping(client, schemaName, objectName, { phase: 'initial_load' });
+    } else {
+      const total = await salesforce.count(loadCountSoql(shape));
+      load = {
+        api: total > settings.bulkReadThreshold ? 'bulk' : 'rest',
+        jobId: null,
+        locator: null,
+        lastId: null,
+        done: 0,
+        total,
+        startedAt: settings.now(),
+      };
+      await updateBookkeeping(client, schemaName, objectName, {
+        phase: 'initial_load',
+        load,
+        highWaterMark: null,
         error: null,
       });
+    }
 
-      const skip: TriggerSkip = { allowed: true };
+    let layout: CopyLayout = (await directCopyIsSafe(client, mapping, load.lastId))
+      ? 'table'
+      : 'staging';
+    const meter = new LoadProgressMeter(
+      emit,
+      {
+        objectName,
+        table: mapping.table,
+        phase: 'initial_load',
+        paused: known?.paused ?? false,
+        lastPollAt: null,
+        nextPollAt: null,
+        highWaterMark: null,
+        error: null,
+      },
+      load.api,
+      load.done,
+    );
+    meter.update(load.done, load.total, false);
 
-      /** Writes one page and the load's new position in one transaction. */
-      const commitPage = async (
-        page: PreparedPage,
-        position: Pick<LoadBookkeeping, 'jobId' | 'locator'>,
-        isLast: boolean,
-      ): Promise<number> => {
-        const attempt = async (chosen: CopyLayout): Promise<number> => {
-          const encoded = page.layout === chosen ? page.encoded : page.encode(chosen);
-          const pageMax = encoded.maxStampMs;
-          const nextMax =
-            pageMax === null
-              ? maxStampMs
-              : maxStampMs === null
-                ? pageMax
-                : Math.max(maxStampMs, pageMax);
-          const next: LoadBookkeeping = {
-            ...load,
-            ...position,
-            lastId: encoded.lastId ?? load.lastId,
-            done: load.done + encoded.rows,
-          };
-          await inTransaction(client, async () => {
-            if (chosen === 'table') {
-              await copyIntoTable(client, mapping, shape, encoded.text, skip);
-            } else if (encoded.rows > 0) {
-              await createStaging(client, mapping, shape);
-              await copyIntoStaging(client, shape, encoded.text);
-              const outcome = await applyStaging(client, mapping, shape, {
-                hstoreSchema: await options.hstoreSchema(),
-                dedupe: false,
-              });
-              for (const conflict of outcome.conflicts) {
-                emit({ type: 'conflict', objectName, ...conflict });
-              }
-            }
-            await updateBookkeeping(
-              client,
-              schemaName,
-              objectName,
-              isLast
-                ? finalPatch(nextMax)
-                : { load: next, highWaterMark: nextMax === null ? null : new Date(nextMax) },
-            );
-          });
-          maxStampMs = nextMax;
-          load = next;
-          return encoded.rows;
+    const startedAtMs = load.startedAt.getTime();
+    const finalPatch = (greatestMs: number | null): Partial<MappingBookkeeping> => ({
+      load: null,
+      loadedAt: settings.now(),
+      // Never later than the load's start: a record changed during the load may have been read
+      // before its change, and the first poll must bring it again.
+      highWaterMark: new Date(
+        greatestMs === null ? startedAtMs : Math.min(greatestMs, startedAtMs),
+      ),
+      phase: 'synced',
+      error: null,
+    });
+
+    const skip: TriggerSkip = { allowed: true };
+
+    /** Writes one page and the load's new position in one transaction. */
+    const commitPage = async (
+      page: PreparedPage,
+      position: Pick<LoadBookkeeping, 'jobId' | 'locator'>,
+      isLast: boolean,
+    ): Promise<number> => {
+      const attempt = async (chosen: CopyLayout): Promise<number> => {
+        const encoded = page.layout === chosen ? page.encoded : page.encode(chosen);
+        const pageMax = encoded.maxStampMs;
+        const nextMax =
+          pageMax === null
+            ? maxStampMs
+            : maxStampMs === null
+              ? pageMax
+              : Math.max(maxStampMs, pageMax);
+        const next: LoadBookkeeping = {
+          ...load,
+          ...position,
+          lastId: encoded.lastId ?? load.lastId,
+          done: load.done + encoded.rows,
         };
-        try {
-          return await attempt(layout);
-        } catch (error) {
-          // A record already in the table (by sfid or by the unique identifier): this page and
-          // the rest of the load go through the staging path, which matches instead of failing.
-          if (layout === 'table' && (error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-            layout = 'staging';
-            return attempt(layout);
-          }
-          throw error;
-        }
-      };
-
-      const source: AsyncIterable<SourcePage> =
-        load.api === 'rest'
-          ? restPages(salesforce, loadSoql(shape, load.lastId))
-          : bulkPages(salesforce, load, (afterId) => loadSoql(shape, afterId), {
-              pageSize: settings.bulkPageSize,
-              lastIdOf: bulkLastId,
+        await inTransaction(client, async () => {
+          if (chosen === 'table') {
+            await copyIntoTable(client, mapping, shape, encoded.text, skip);
+          } else if (encoded.rows > 0) {
+            await createStaging(client, mapping, shape);
+            await copyIntoStaging(client, shape, encoded.text);
+            const outcome = await applyStaging(client, mapping, shape, {
+              hstoreSchema: await options.hstoreSchema(),
+              dedupe: false,
             });
-      // Pages are encoded as they arrive, inside the prefetch: page n+1 becomes COPY text
-      // while Postgres is still busy with page n.
-      async function* prepared(): AsyncGenerator<SourcePage | PreparedPage> {
-        for await (const item of source) {
-          if (item.kind === 'job') {
-            yield item;
-            continue;
+            for (const conflict of outcome.conflicts) {
+              emit({ type: 'conflict', objectName, ...conflict });
+            }
           }
-          const encode = (chosen: CopyLayout): EncodedPage =>
-            item.kind === 'rest'
-              ? encodeRestPage(shape, item.records, chosen)
-              : encodeBulkPage(shape, item.page, chosen);
-          const chosen = layout;
-          yield {
-            kind: 'prepared',
-            source: item,
-            layout: chosen,
-            encoded: encode(chosen),
-            encode,
-          };
+          await updateBookkeeping(
+            client,
+            schemaName,
+            objectName,
+            isLast
+              ? finalPatch(nextMax)
+              : { load: next, highWaterMark: nextMax === null ? null : new Date(nextMax) },
+          );
+        });
+        maxStampMs = nextMax;
+        load = next;
+        return encoded.rows;
+      };
+      try {
+        return await attempt(layout);
+      } catch (error) {
+        // A record already in the table (by sfid or by the unique identifier): this page and
+        // the rest of the load go through the staging path, which matches instead of failing.
+        if (layout === 'table' && (error as { code?: unknown }).code === UNIQUE_VIOLATION) {
+          layout = 'staging';
+          return attempt(layout);
         }
+        throw error;
       }
+    };
 
-      let loaded = 0;
-      let finished = false;
-      for await (const item of prefetch(prepared())) {
-        if (signal.aborted) break;
+    const source: AsyncIterable<SourcePage> =
+      load.api === 'rest'
+        ? restPages(salesforce, loadSoql(shape, load.lastId))
+        : bulkPages(salesforce, load, (afterId) => loadSoql(shape, afterId), {
+            pageSize: settings.bulkPageSize,
+            lastIdOf: bulkLastId,
+          });
+    // Pages are encoded as they arrive, inside the prefetch: page n+1 becomes COPY text
+    // while Postgres is still busy with page n.
+    async function* prepared(): AsyncGenerator<SourcePage | PreparedPage> {
+      for await (const item of source) {
         if (item.kind === 'job') {
-          // A new job (fresh, or replacing a lost one) reads the records after lastId.
-          load = { ...load, jobId: item.jobId, locator: null, total: load.done + item.records };
-          await updateBookkeeping(client, schemaName, objectName, { load });
+          yield item;
           continue;
         }
-        if (item.kind !== 'prepared') continue;
-        const page = item.source;
-        if (page.kind === 'rest') {
-          loaded += await commitPage(item, { jobId: null, locator: null }, false);
-        } else if (page.kind === 'bulk') {
-          const isLast = page.page.nextLocator === null;
-          loaded += await commitPage(
-            item,
-            { jobId: page.jobId, locator: page.page.nextLocator },
-            isLast,
-          );
-          finished = isLast;
-        }
-        meter.update(load.done, load.total, false);
-        if (finished) break;
+        const encode = (chosen: CopyLayout): EncodedPage =>
+          item.kind === 'rest'
+            ? encodeRestPage(shape, item.records, chosen)
+            : encodeBulkPage(shape, item.page, chosen);
+        const chosen = layout;
+        yield {
+          kind: 'prepared',
+          source: item,
+          layout: chosen,
+          encoded: encode(chosen),
+          encode,
+        };
       }
-      if (signal.aborted && !finished) {
-        // Stopped between pages: everything committed stays, the next call resumes from here.
-        meter.flush(load.done, load.total);
-        return { loaded };
+    }
+
+    let loaded = 0;
+    let finished = false;
+    for await (const item of prefetch(prepared())) {
+      if (signal.aborted) break;
+      if (item.kind === 'job') {
+        // A new job (fresh, or replacing a lost one) reads the records after lastId.
+        load = { ...load, jobId: item.jobId, locator: null, total: load.done + item.records };
+        await updateBookkeeping(client, schemaName, objectName, { load });
+        continue;
       }
-      if (!finished) {
-        // REST: the query is exhausted (a crash after the last page resumes with an empty query).
-        await updateBookkeeping(client, schemaName, objectName, finalPatch(maxStampMs));
+      if (item.kind !== 'prepared') continue;
+      const page = item.source;
+      if (page.kind === 'rest') {
+        loaded += await commitPage(item, { jobId: null, locator: null }, false);
+      } else if (page.kind === 'bulk') {
+        const isLast = page.page.nextLocator === null;
+        loaded += await commitPage(
+          item,
+          { jobId: page.jobId, locator: page.page.nextLocator },
+          isLast,
+        );
+        finished = isLast;
       }
-      meter.update(load.done, load.total, true);
+      meter.update(load.done, load.total, false);
+      if (finished) break;
+    }
+    if (signal.aborted && !finished) {
+      // Stopped between pages: everything committed stays, the next call resumes from here.
+      meter.flush(load.done, load.total);
       return { loaded };
-    }),
-  );
+    }
+    if (!finished) {
+      // REST: the query is exhausted (a crash after the last page resumes with an empty query).
+      await updateBookkeeping(client, schemaName, objectName, finalPatch(maxStampMs));
+    }
+    meter.update(load.done, load.total, true);
+    return { loaded };
+  });
 }
 
 export type { ReadShape };
