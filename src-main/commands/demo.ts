@@ -1,8 +1,6 @@
 // `connect-studio demo`: everything on this machine, in one command: embedded Postgres, the local
 // org with the demo data, the demo mappings applied, the sync engine running, and the studio
 // serving its UI. The app's embedded default, and the quickest way to see a sync work.
-import { spawn } from 'node:child_process';
-import type pg from 'pg';
 import type { ApiMethod, ApiResult } from '../../src-shared/api';
 import { startWebHost, type WebHost } from '../host';
 import { createSalesforceApi, createSyncEngine, loadDemoMappings, type SyncEngine } from '../sync';
@@ -10,6 +8,7 @@ import { rendererDir, type Studio } from '../studio';
 import { EXIT_OK, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { commonOptions, parseCommandLine, parsePort } from './options';
+import { openBrowser } from './start';
 import { openStudioForCli } from './studio-for-cli';
 import { eventPrinter, openDatabase, prepareSync } from './sync';
 
@@ -181,13 +180,7 @@ async function startServices(studio: Studio, io: CliIo): Promise<Services> {
     }
   });
   const active = await studio.connections.activeDatabase();
-  const databaseUrl = connectionStringOf(active.pool);
-  if (!databaseUrl) {
-    throw new ProblemsFound(
-      'The embedded Postgres server started, but its address could not be read back; run ' +
-        'connect-studio db start and connect-studio sync --db URL instead.',
-    );
-  }
+  const databaseUrl = active.url;
   if (org.created || database.created) {
     io.stderr(
       `connect-studio: saved the profiles ${[org, database]
@@ -213,26 +206,4 @@ async function call(studio: Studio, method: StartMethod): Promise<ApiResult<Star
     throw new ProblemsFound(`${what} did not start: ${outcome.error.message}`);
   }
   return outcome.result as ApiResult<StartMethod>;
-}
-
-/** The URL a pool was opened with (openPool always gives one). */
-function connectionStringOf(pool: pg.Pool): string | undefined {
-  return pool.options.connectionString;
-}
-
-/** Best effort, as `start --web` does: a missing opener is no error, the URL is printed. */
-function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // Nothing to open with; the printed URL is enough.
-  }
 }

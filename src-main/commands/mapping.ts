@@ -15,6 +15,7 @@ import {
   planToSql,
   tableNameFor,
   validateMappings,
+  withoutDroppedTables,
   writeAlgorithmOf,
   type DatabaseSnapshot,
   type MappingDocument,
@@ -25,7 +26,7 @@ import type { DescribeCatalog } from '../../src-shared/salesforce';
 import {
   PostgresConnectError,
   SchemaApplyError,
-  applySchemaPlan,
+  applyMappingDocument,
   introspectSchema,
   openPool,
   type PostgresPool,
@@ -164,30 +165,16 @@ ${ORG_OPTIONS_HELP}`,
           `nothing was applied: the mappings have ${countErrors(problems)}; fix them and apply again`,
         );
       }
-      const plan = planFor(schemaName, target, catalog, database.snapshot, values['allow-drop']);
-      const mappingsJson = formatConnectExport(target);
-      const unchanged =
-        plan.statements.length === 0 &&
-        database.applied !== undefined &&
-        formatConnectExport(database.applied) === mappingsJson;
-      let applied: { statementsRun: number; hcmetaId: number | null } = {
-        statementsRun: 0,
-        hcmetaId: null,
-      };
-      if (!unchanged) {
-        try {
-          applied = await applySchemaPlan(database.pool, plan, {
-            schemaName,
-            mappingsJson,
-            ...(target.connection?.organizationId
-              ? { orgId: target.connection.organizationId }
-              : {}),
-          });
-        } catch (error) {
-          if (error instanceof SchemaApplyError) throw new ProblemsFound(error.message);
-          throw error;
-        }
-      }
+      const { plan, unchanged, ...applied } = await applyOrExplain(() =>
+        applyMappingDocument(database.pool, {
+          schemaName,
+          document: target,
+          catalog,
+          snapshot: database.snapshot,
+          applied: database.applied,
+          allowDrop: values['allow-drop'] === true,
+        }),
+      );
       printJson(io, {
         ok: true,
         schema: schemaName,
@@ -414,6 +401,17 @@ function refuseOnErrors(problems: MappingProblem[], io: CliIo, consequence: stri
   );
 }
 
+/** Plan and apply errors as the CLI reports them: a bad schema name is usage, a refusal exit 1. */
+export async function applyOrExplain<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SchemaPlanError) throw new UsageError(`--schema: ${error.message}`);
+    if (error instanceof SchemaApplyError) throw new ProblemsFound(error.message);
+    throw error;
+  }
+}
+
 function planFor(
   schemaName: string,
   document: MappingDocument,
@@ -467,16 +465,14 @@ function keepApplied(
   snapshot: DatabaseSnapshot,
   io: CliIo,
 ): MappingDocument {
-  const tables = new Set(snapshot.tables.filter((t) => t.mapped).map((t) => t.name));
-  const missing = applied.mappings.filter((m) => !tables.has(tableNameFor(m.objectName)));
+  const { document, missing } = withoutDroppedTables(applied, snapshot);
   for (const mapping of missing) {
     io.stderr(
       `connect-studio: ${mapping.objectName} is recorded as applied but table ` +
         `${snapshot.schemaName}.${tableNameFor(mapping.objectName)} is gone; it is left out.\n`,
     );
   }
-  if (missing.length === 0) return applied;
-  return { ...applied, mappings: applied.mappings.filter((m) => !missing.includes(m)) };
+  return document;
 }
 
 /**

@@ -109,7 +109,7 @@ async function runWeb(
 }
 
 /** Best effort: a missing opener is not an error, the URL is already printed. */
-function openBrowser(url: string): void {
+export function openBrowser(url: string): void {
   const [cmd, args] =
     process.platform === 'darwin'
       ? ['open', [url]]

@@ -5,12 +5,10 @@ import type { Connection } from 'jsforce';
 import type pg from 'pg';
 import {
   appliedMappings,
-  formatConnectExport,
   mergeMappingDocuments,
-  planSchema,
-  SchemaPlanError,
   tableNameFor,
   validateMappings,
+  withoutDroppedTables,
   writeAlgorithmOf,
   type DatabaseSnapshot,
   type MappingDocument,
@@ -20,8 +18,7 @@ import {
 import type { DescribeCatalog } from '../../src-shared/salesforce';
 import {
   PostgresConnectError,
-  SchemaApplyError,
-  applySchemaPlan,
+  applyMappingDocument,
   introspectSchema,
   openPool,
 } from '../postgres';
@@ -38,7 +35,7 @@ import {
 import { EXIT_OK, EXIT_PROBLEMS, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { printJson } from './io';
-import { readMappingFile } from './mapping';
+import { applyOrExplain, readMappingFile } from './mapping';
 import {
   DB_OPTIONS_HELP,
   ORG_OPTIONS_HELP,
@@ -304,7 +301,7 @@ function documentToSync(
   );
 }
 
-/** mapping apply's work, without its output: plan, then apply in one transaction. */
+/** mapping apply's work, reported in one line on stderr. */
 async function applyMappings(
   pool: pg.Pool,
   schemaName: string,
@@ -314,34 +311,15 @@ async function applyMappings(
   applied: MappingDocument | undefined,
   io: CliIo,
 ): Promise<void> {
-  let plan;
-  try {
-    plan = planSchema({ schemaName, mappings: document.mappings, catalog, current: snapshot });
-  } catch (error) {
-    if (error instanceof SchemaPlanError) throw new UsageError(`--schema: ${error.message}`);
-    throw error;
-  }
-  const mappingsJson = formatConnectExport(document);
-  const unchanged =
-    plan.statements.length === 0 &&
-    applied !== undefined &&
-    formatConnectExport(applied) === mappingsJson;
-  if (unchanged) return;
-  try {
-    const result = await applySchemaPlan(pool, plan, {
-      schemaName,
-      mappingsJson,
-      ...(document.connection?.organizationId ? { orgId: document.connection.organizationId } : {}),
-    });
-    const created = plan.tables.filter((t) => !t.exists).map((t) => t.table);
-    io.stderr(
-      `connect-studio: applied the mappings to schema "${schemaName}" (${result.statementsRun} statements` +
-        `${created.length > 0 ? `; new tables: ${created.join(', ')}` : ''}).\n`,
-    );
-  } catch (error) {
-    if (error instanceof SchemaApplyError) throw new ProblemsFound(error.message);
-    throw error;
-  }
+  const result = await applyOrExplain(() =>
+    applyMappingDocument(pool, { schemaName, document, catalog, snapshot, applied }),
+  );
+  if (result.unchanged) return;
+  const created = result.plan.tables.filter((t) => !t.exists).map((t) => t.table);
+  io.stderr(
+    `connect-studio: applied the mappings to schema "${schemaName}" (${result.statementsRun} statements` +
+      `${created.length > 0 ? `; new tables: ${created.join(', ')}` : ''}).\n`,
+  );
 }
 
 /** The applied export, less mappings whose table someone has since dropped. */
@@ -350,8 +328,7 @@ function keepApplied(
   snapshot: DatabaseSnapshot,
   io: CliIo,
 ): MappingDocument {
-  const tables = new Set(snapshot.tables.filter((t) => t.mapped).map((t) => t.name));
-  const missing = applied.mappings.filter((m) => !tables.has(tableNameFor(m.objectName)));
+  const { document, missing } = withoutDroppedTables(applied, snapshot);
   for (const mapping of missing) {
     io.stderr(
       `connect-studio: ${mapping.objectName} is recorded as applied but table ` +
@@ -359,14 +336,13 @@ function keepApplied(
         'apply the mappings again (--mappings FILE) to recreate it.\n',
     );
   }
-  if (missing.length === 0) return applied;
-  if (missing.length === applied.mappings.length) {
+  if (document.mappings.length === 0) {
     throw new ProblemsFound(
       `Every table of the applied mappings is gone from schema "${snapshot.schemaName}"; ` +
         'apply the mappings again with --mappings FILE.',
     );
   }
-  return { ...applied, mappings: applied.mappings.filter((m) => !missing.includes(m)) };
+  return document;
 }
 
 /** A schema laid out for one org and synced with another mixes two orgs' ids: say so. */

@@ -25,6 +25,8 @@ export interface OrgConnection {
 
 export interface DatabaseConnection {
   pool: pg.Pool;
+  /** The full URL, password included: for the sync engine's own LISTEN connection. Never sent to the renderer. */
+  url: string;
   profileId: string;
   schemaName: string;
 }
@@ -151,7 +153,7 @@ export class ConnectionsService {
     const url = await this.postgresUrl(profile);
     try {
       const pool = await openPool(url, { max: 4, applicationName: 'connect-studio' });
-      return { pool, profileId: profile.id, schemaName: profile.schema };
+      return { pool, url, profileId: profile.id, schemaName: profile.schema };
     } catch (error) {
       if (error instanceof PostgresConnectError) {
         throw new ApiError('CONNECT_FAILED', error.message, { profile: profile.name });

@@ -10,8 +10,20 @@ export type { RunningPostgres, EmbeddedPostgresOptions } from './embedded';
 //   introspectSchema(pool, schemaName): Promise<DatabaseSnapshot>   (READ ONLY transaction)
 //   applySchemaPlan(pool, plan, { schemaName, orgId?, mappingsJson, lockTimeoutMs? })
 //       : Promise<{ statementsRun, hcmetaId }>   one transaction; throws SchemaApplyError.
+//   applyMappingDocument(pool, { schemaName, document, catalog, snapshot, applied, allowDrop? })
+//       : plan + apply unless nothing changed (mapping apply, sync --mappings).
 export { openPool, withEngineSession, PostgresConnectError } from './pool';
 export type { OpenPoolOptions, PostgresPool } from './pool';
 export { introspectSchema } from './introspect';
-export { applySchemaPlan, SchemaApplyError, CONNECT_STUDIO_HCVER } from './schema-apply';
-export type { ApplySchemaOptions, ApplySchemaResult } from './schema-apply';
+export {
+  applySchemaPlan,
+  applyMappingDocument,
+  SchemaApplyError,
+  CONNECT_STUDIO_HCVER,
+} from './schema-apply';
+export type {
+  ApplySchemaOptions,
+  ApplySchemaResult,
+  ApplyMappingsOptions,
+  ApplyMappingsResult,
+} from './schema-apply';

@@ -1,11 +1,16 @@
 import type pg from 'pg';
 import {
   ENGINE_TRANSACTION_SQL,
+  formatConnectExport,
+  planSchema,
   qualifiedName,
+  type DatabaseSnapshot,
   type JsonObject,
+  type MappingDocument,
   type PlannedStatement,
   type SchemaPlan,
 } from '../../src-shared/mapping';
+import type { DescribeCatalog } from '../../src-shared/salesforce';
 
 /**
  * The hcver we record in _hcmeta. Heroku Connect's own values are UNCONFIRMED; ours counts
@@ -101,4 +106,55 @@ export async function applySchemaPlan(
   } finally {
     client.release();
   }
+}
+
+export interface ApplyMappingsOptions {
+  schemaName: string;
+  /** The whole document the schema should hold afterwards (the file merged into what is applied). */
+  document: MappingDocument;
+  catalog: DescribeCatalog;
+  snapshot: DatabaseSnapshot;
+  /** What the last apply recorded; an identical document with nothing to change is not re-applied. */
+  applied: MappingDocument | undefined;
+  allowDrop?: boolean;
+}
+
+export interface ApplyMappingsResult {
+  plan: SchemaPlan;
+  /** Nothing to do: the layout and the recorded document already match. */
+  unchanged: boolean;
+  statementsRun: number;
+  hcmetaId: number | null;
+}
+
+/**
+ * What `mapping apply` and `sync --mappings` both do: plan the layout for a document against
+ * what the schema holds and apply it in one transaction, recording the document in _hcmeta.
+ * Throws SchemaPlanError (a bad schema name) or SchemaApplyError (the database refused).
+ */
+export async function applyMappingDocument(
+  pool: pg.Pool,
+  options: ApplyMappingsOptions,
+): Promise<ApplyMappingsResult> {
+  const { schemaName, document, applied } = options;
+  const plan = planSchema({
+    schemaName,
+    mappings: document.mappings,
+    catalog: options.catalog,
+    current: options.snapshot,
+    allowDrop: options.allowDrop ?? false,
+  });
+  const mappingsJson = formatConnectExport(document);
+  const unchanged =
+    plan.statements.length === 0 &&
+    applied !== undefined &&
+    formatConnectExport(applied) === mappingsJson;
+  if (unchanged) return { plan, unchanged, statementsRun: 0, hcmetaId: null };
+  const orgId = document.connection?.organizationId;
+  const result = await applySchemaPlan(pool, plan, {
+    schemaName,
+    mappingsJson,
+    ...(orgId ? { orgId } : {}),
+  });
+  return { plan, unchanged, ...result };
 }

@@ -4,7 +4,12 @@ import type { DescribeCatalog } from '../salesforce';
 import { SYSTEM_COLUMNS } from './columns';
 import { ConnectExportError, parseConnectExport } from './export-json';
 import { createMapping, type Mapping, type MappingDocument, type MappingIndex } from './model';
-import { relationshipExternalIdFieldName, resolveMappedField, triggerNames } from './naming';
+import {
+  relationshipExternalIdFieldName,
+  resolveMappedField,
+  tableNameFor,
+  triggerNames,
+} from './naming';
 import type { SchemaPlan } from './plan';
 import type { DatabaseSnapshot, SnapshotTable } from './snapshot';
 
@@ -100,4 +105,21 @@ export function planToSql(plan: SchemaPlan): string {
 /** Comments hold names from mappings: a line break in one must not end the comment. */
 function oneLine(text: string): string {
   return text.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
+}
+
+/**
+ * The recorded document split by whether each mapping's table still exists: someone may have
+ * dropped a table since the apply. Callers say what that means for their work.
+ */
+export function withoutDroppedTables(
+  applied: MappingDocument,
+  snapshot: DatabaseSnapshot,
+): { document: MappingDocument; missing: Mapping[] } {
+  const tables = new Set(snapshot.tables.filter((t) => t.mapped).map((t) => t.name));
+  const missing = applied.mappings.filter((m) => !tables.has(tableNameFor(m.objectName)));
+  if (missing.length === 0) return { document: applied, missing };
+  return {
+    document: { ...applied, mappings: applied.mappings.filter((m) => !missing.includes(m)) },
+    missing,
+  };
 }

@@ -117,7 +117,7 @@ export type {
   PlanWarning,
   PlanWarningCode,
 } from './plan';
-export { appliedMappings, mappingsFromSnapshot, planToSql } from './applied';
+export { appliedMappings, mappingsFromSnapshot, planToSql, withoutDroppedTables } from './applied';
 
 // Sessions: how the engine's writes stay out of the trigger log.
 export {
