@@ -199,4 +199,37 @@ describe('a running engine', () => {
     });
     expect(await tableCount(world, 'contact')).toBe(await orgCount(world, 'Contact'));
   });
+
+  it('keeps an unsent application insert through a reload, and sends it afterwards', async () => {
+    await engine.pause();
+    const key = randomUUID();
+    await world.pool.query(
+      `INSERT INTO "${world.schemaName}".contact (lastname, external_id__c) VALUES ('Unsent', $1)`,
+      [key],
+    );
+    await engine.reload('Contact');
+    const { rows: kept } = await world.pool.query<{ sfid: string | null }>(
+      `SELECT sfid FROM "${world.schemaName}".contact WHERE external_id__c = $1`,
+      [key],
+    );
+    expect(kept).toEqual([{ sfid: null }]);
+    await engine.resume();
+    const sfid = await waitFor('the insert after the reload', async () => {
+      const { rows } = await world.pool.query<{ sfid: string | null }>(
+        `SELECT sfid FROM "${world.schemaName}".contact WHERE external_id__c = $1`,
+        [key],
+      );
+      return rows[0]?.sfid ?? undefined;
+    });
+    const inOrg = await world.salesforce.query(
+      `SELECT Id FROM Contact WHERE External_ID__c = '${key}'`,
+    );
+    expect(inOrg.records.map((r) => (r as { Id: string }).Id)).toEqual([sfid]);
+    // One row for the record: the reload's load did not bring it in a second time.
+    const { rows: copies } = await world.pool.query(
+      `SELECT id FROM "${world.schemaName}".contact WHERE external_id__c = $1`,
+      [key],
+    );
+    expect(copies).toHaveLength(1);
+  });
 });

@@ -48,16 +48,17 @@ export function createMappingReader(part: SyncPartContext): MappingReader {
 }
 
 /**
- * Empties the table in the engine session (DELETE, not TRUNCATE: the id sequence goes on and
- * row locks are respected; neither is logged there) and forgets the load, so the next
- * ensureLoaded loads it again. Unsent trigger-log rows of the table stay: they are sent later
- * and fail or apply against the reloaded rows.
+ * Empties the table of what came from Salesforce, in the engine session (DELETE, not
+ * TRUNCATE: the id sequence goes on and row locks are respected; neither is logged there), and
+ * forgets the load, so the next ensureLoaded loads it again. Rows without an sfid are an
+ * application's inserts that have not reached Salesforce yet: they stay, and so do their
+ * trigger-log rows, so a reload never loses a change.
  */
 async function reloadMapping(part: SyncPartContext, mapping: MappingContext): Promise<void> {
   await withEngineSession(part.pool, async (client) => {
     await client.query('BEGIN');
     try {
-      await client.query(`DELETE FROM ${mapping.qualifiedTable}`);
+      await client.query(`DELETE FROM ${mapping.qualifiedTable} WHERE sfid IS NOT NULL`);
       await updateBookkeeping(client, mapping.schemaName, mapping.objectName, {
         phase: 'waiting',
         loadedAt: null,
