@@ -11,6 +11,9 @@
 // (BENCH_ACCOUNTS / BENCH_WRITES scale it down for a quick look.)
 import Database from 'better-sqlite3';
 import { startLocalOrg, type LocalOrg } from '../../src-main/local-org';
+import { benchAccount, fillAccounts, WRITE_ACCOUNT_FIELDS } from '../support/accounts';
+import { formatCount, formatSeconds, median, perSecond, runBench } from '../support/figures';
+import { signIn } from '../support/salesforce';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const WRITES = Number(process.env.BENCH_WRITES ?? 50_000);
@@ -18,48 +21,8 @@ const BATCH = 200;
 const RAW_RUNS = 5;
 
 /** The columns every figure writes; the query figures read them plus the Id and SystemModstamp. */
-const WRITE_FIELDS = [
-  'Name',
-  'Industry',
-  'Type',
-  'AnnualRevenue',
-  'Phone',
-  'Website',
-  'BillingCity',
-  'External_ID__c',
-] as const;
+const WRITE_FIELDS = WRITE_ACCOUNT_FIELDS;
 const QUERY_FIELDS = ['Id', ...WRITE_FIELDS, 'SystemModstamp'] as const;
-
-const INDUSTRIES = ['Energy', 'Banking', 'Retail', 'Technology', 'Healthcare', 'Media'];
-const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Other'];
-const CITIES = ['Austin', 'Berlin', 'Lyon', 'Osaka', 'Porto', 'Toronto'];
-
-function account(i: number, prefix: string): Record<(typeof WRITE_FIELDS)[number], unknown> {
-  return {
-    Name: `${prefix} Account ${i}`,
-    Industry: INDUSTRIES[i % INDUSTRIES.length],
-    Type: TYPES[i % TYPES.length],
-    AnnualRevenue: 10_000 + (i % 997) * 1_000,
-    Phone: `+1 555 01${String(i % 10_000).padStart(4, '0')}`,
-    Website: `https://www.account${i}.example.com`,
-    BillingCity: CITIES[i % CITIES.length],
-    // 36 characters, unique per row, as the demo's External_ID__c.
-    External_ID__c: `${prefix}-${String(i).padStart(12, '0')}`.padEnd(36, 'x'),
-  };
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-function rate(records: number, ms: number): number {
-  return records / (ms / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 interface Figure {
   name: string;
@@ -69,20 +32,6 @@ interface Figure {
 }
 
 async function main(): Promise<void> {
-  // jsforce sends even local requests through a proxy named in the environment, and reads the
-  // variables when it loads: clear them first, then load it.
-  for (const name of [
-    'http_proxy',
-    'https_proxy',
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'all_proxy',
-    'ALL_PROXY',
-  ]) {
-    delete process.env[name];
-  }
-  const { Connection } = await import('jsforce');
-
   const org: LocalOrg = await startLocalOrg({ data: ':memory:', seed: 'empty' });
   const figures: Figure[] = [];
   try {
@@ -90,18 +39,14 @@ async function main(): Promise<void> {
     console.log(`Local org at ${org.instanceUrl} (in memory, seed empty).`);
 
     // --- Fixture: the Accounts, through the store (validation and ids included), not HTTP.
-    let started = performance.now();
-    store.atomically(() => {
-      for (let i = 0; i < ACCOUNTS; i++) store.insert('Account', account(i, 'Query'));
-    });
-    const fillMs = performance.now() - started;
+    const fillMs = fillAccounts(store, ACCOUNTS, WRITE_FIELDS, 'Query');
     console.log(
       `Created ${ACCOUNTS.toLocaleString('en-US')} Accounts with store.insert in one transaction: ` +
-        `${seconds(fillMs)} (${Math.round(rate(ACCOUNTS, fillMs)).toLocaleString('en-US')} records/s).`,
+        `${formatSeconds(fillMs)} (${formatCount(perSecond(ACCOUNTS, fillMs))} records/s).`,
     );
 
-    const conn = new Connection({ loginUrl: org.loginUrl, version: org.apiVersion });
-    await conn.login(org.username, org.password);
+    // signIn loads jsforce once the proxy variables are gone: local requests go straight.
+    const conn = await signIn(org);
     const soql = `SELECT ${QUERY_FIELDS.join(', ')} FROM Account`;
 
     // The raw rate: the same columns of the same rows, straight from the table.
@@ -121,7 +66,7 @@ async function main(): Promise<void> {
 
     // --- (1) REST query, autoFetch.
     await conn.query('SELECT Id FROM Account LIMIT 10'); // warm the route and the compiler
-    started = performance.now();
+    let started = performance.now();
     const result = await conn.query(soql, { autoFetch: true, maxFetch: ACCOUNTS + 1 });
     const restMs = performance.now() - started;
     if (result.records.length !== ACCOUNTS || !result.done) {
@@ -154,7 +99,9 @@ async function main(): Promise<void> {
     });
 
     // --- (3) Collections inserts, 200 per request.
-    const toWrite = Array.from({ length: WRITES }, (_, i) => account(i, 'Write'));
+    const toWrite = Array.from({ length: WRITES }, (_, i) =>
+      benchAccount(i, WRITE_FIELDS, 'Write'),
+    );
     await conn
       .sobject('Account')
       .create(toWrite.slice(0, 1).map((r) => ({ ...r, External_ID__c: 'warm-up' })));
@@ -181,10 +128,10 @@ async function main(): Promise<void> {
   const header = ['figure', 'local org', 'records/s', 'raw SQLite', 'records/s', 'ratio'];
   const rows = figures.map((f) => [
     f.name,
-    seconds(f.serverMs),
-    Math.round(rate(f.records, f.serverMs)).toLocaleString('en-US'),
-    seconds(f.rawMs),
-    Math.round(rate(f.records, f.rawMs)).toLocaleString('en-US'),
+    formatSeconds(f.serverMs),
+    formatCount(perSecond(f.records, f.serverMs)),
+    formatSeconds(f.rawMs),
+    formatCount(perSecond(f.records, f.rawMs)),
     `${(f.serverMs / f.rawMs).toFixed(1)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -229,7 +176,4 @@ function rawInsert(rows: ReadonlyArray<Record<string, unknown>>): number {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+runBench(main);

@@ -10,123 +10,28 @@
 // its sfid, every record once in the org.
 // Run from the repository root: node --import tsx bench/sync/drain.bench.ts
 // (BENCH_ROWS scales it down for a quick look.)
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Connection } from 'jsforce';
 import type pg from 'pg';
-import { startLocalOrg, type LocalOrg } from '../../src-main/local-org';
-import {
-  applySchemaPlan,
-  introspectSchema,
-  openPool,
-  startEmbeddedPostgres,
-  type RunningPostgres,
-} from '../../src-main/postgres';
-import type * as SalesforceRoom from '../../src-main/salesforce';
-import { buildMappingContext, type MappingContext } from '../../src-main/sync/context';
-import type * as SalesforceApiModule from '../../src-main/sync/salesforce-api';
-import type { EngineSettings, SyncEvent } from '../../src-main/sync/types';
+import { startLocalOrg } from '../../src-main/local-org';
+import type { MappingContext } from '../../src-main/sync/context';
+import type { SyncEvent } from '../../src-main/sync/types';
 import { createTriggerLogWriter } from '../../src-main/sync/writer';
-import {
-  createMapping,
-  formatConnectExport,
-  planSchema,
-  qualifiedName,
-  type MappingDocument,
-} from '../../src-shared/mapping';
-import { createDescribeCatalog } from '../../src-shared/salesforce';
+import { qualifiedName } from '../../src-shared/mapping';
+import { engineSettings } from '../../test/support/engine-settings';
+import { benchAccount, WRITE_ACCOUNT_FIELDS } from '../support/accounts';
+import { formatCount, formatSeconds, perSecond, runBench } from '../support/figures';
+import { layOutAccounts } from '../support/mapping';
+import { startBenchPostgres, type BenchPostgres } from '../support/postgres';
+import { loadSalesforceModules, signIn } from '../support/salesforce';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const INSERT_ROWS = 1_000;
 const BATCH = 200;
 
 /** Eight written fields per Account. */
-const FIELDS = [
-  'Name',
-  'Type',
-  'Industry',
-  'Phone',
-  'Website',
-  'AnnualRevenue',
-  'BillingCity',
-  'External_ID__c',
-] as const;
+const FIELDS = WRITE_ACCOUNT_FIELDS;
 
-const INDUSTRIES = ['Energy', 'Banking', 'Retail', 'Technology', 'Healthcare', 'Media'];
-const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Other'];
-const CITIES = ['Austin', 'Berlin', 'Lyon', 'Osaka', 'Porto', 'Toronto'];
-
-function account(i: number, prefix: string): Record<(typeof FIELDS)[number], string | number> {
-  return {
-    Name: `${prefix} Account ${i}`,
-    Type: TYPES[i % TYPES.length]!,
-    Industry: INDUSTRIES[i % INDUSTRIES.length]!,
-    Phone: `+1 555 01${String(i % 10_000).padStart(4, '0')}`,
-    Website: `https://www.account${i}.example.com`,
-    AnnualRevenue: 10_000 + (i % 997) * 1_000,
-    BillingCity: CITIES[i % CITIES.length]!,
-    External_ID__c: `${prefix}-${String(i).padStart(12, '0')}`.padEnd(36, 'x'),
-  };
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const perSecond = (rows: number, ms: number) => rows / (ms / 1000);
-
-let salesforceRoom: typeof SalesforceRoom;
-let salesforceApiModule: typeof SalesforceApiModule;
-
-/** jsforce reads the proxy variables once, when loaded: clear them first (local traffic). */
-async function clearProxiesAndLoadJsforce(): Promise<void> {
-  for (const name of [
-    'http_proxy',
-    'https_proxy',
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'all_proxy',
-    'ALL_PROXY',
-  ]) {
-    delete process.env[name];
-  }
-  salesforceRoom = await import('../../src-main/salesforce');
-  salesforceApiModule = await import('../../src-main/sync/salesforce-api');
-}
-
-async function signIn(org: LocalOrg): Promise<Connection> {
-  const { Connection } = await import('jsforce');
-  const conn = new Connection({ loginUrl: org.loginUrl, version: org.apiVersion });
-  await conn.login(org.username, org.password);
-  return conn;
-}
-
-async function layOut(
-  pool: pg.Pool,
-  conn: Connection,
-  schemaName: string,
-): Promise<MappingContext> {
-  const describes = await salesforceRoom.fetchDescribes(conn, ['Account', 'Contact']);
-  const catalog = createDescribeCatalog(describes, await salesforceRoom.fetchDescribeGlobal(conn));
-  const document: MappingDocument = {
-    version: 1,
-    connection: { writeAlgorithm: 'merged', features: {} },
-    mappings: [
-      createMapping('Account', {
-        access: 'read_write',
-        fields: ['Id', 'IsDeleted', 'SystemModstamp', ...FIELDS],
-        upsertField: 'External_ID__c',
-      }),
-    ],
-  };
-  const plan = planSchema({
-    schemaName,
-    mappings: document.mappings,
-    catalog,
-    current: await introspectSchema(pool, schemaName),
-  });
-  await applySchemaPlan(pool, plan, { schemaName, mappingsJson: formatConnectExport(document) });
-  return buildMappingContext(document.mappings[0]!, catalog, schemaName);
-}
+const account = (i: number, prefix: string) => benchAccount(i, FIELDS, prefix);
 
 /** The application's inserts: multi-row INSERTs of 1,000, logged by the triggers. */
 async function logInserts(pool: pg.Pool, context: MappingContext, prefix: string): Promise<number> {
@@ -150,30 +55,14 @@ async function logInserts(pool: pg.Pool, context: MappingContext, prefix: string
   return performance.now() - started;
 }
 
-function settingsFor(schemaName: string, bulk: boolean): EngineSettings {
-  return {
-    schemaName,
-    writeAlgorithm: 'merged',
-    bulkReadThreshold: 10_000,
-    bulkWriteThreshold: bulk ? 1_000 : 2_000,
-    bulkWritesDisabled: !bulk,
-    batchSize: BATCH,
-    bulkPageSize: 50_000,
-    pollOverlapMs: 0,
-    maxRecordAttempts: 6,
-    archiveAfterMs: 86_400_000,
-    purgeAfterMs: 31 * 86_400_000,
-    now: () => new Date(),
-  };
-}
-
 async function drain(
   pool: pg.Pool,
   conn: Connection,
   context: MappingContext,
   bulk: boolean,
 ): Promise<{ ms: number; calls: number; jobs: number }> {
-  const api = salesforceApiModule.createSalesforceApi(conn);
+  const { salesforceApi } = await loadSalesforceModules();
+  const api = salesforceApi.createSalesforceApi(conn);
   const events: SyncEvent[] = [];
   const leaseKey = bulk ? '9002' : '9001';
   const lease = await pool.connect();
@@ -183,7 +72,12 @@ async function drain(
       {
         pool,
         salesforce: api,
-        settings: settingsFor(context.schemaName, bulk),
+        settings: engineSettings(context.schemaName, {
+          bulkWriteThreshold: bulk ? 1_000 : 2_000,
+          bulkWritesDisabled: !bulk,
+          batchSize: BATCH,
+          pollOverlapMs: 0,
+        }),
         emit: (e) => events.push(e),
       },
       { contexts: [context], leaseKey },
@@ -240,38 +134,24 @@ async function baseline(conn: Connection, prefix: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await clearProxiesAndLoadJsforce();
-  const root = mkdtempSync(join(tmpdir(), 'connect-studio-bench-drain-'));
-  // Started as root, the server runs as the user postgres, which must enter this folder.
-  chmodSync(root, 0o755);
-  process.once('exit', () => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
+  await loadSalesforceModules();
   const org = await startLocalOrg({ data: ':memory:', seed: 'empty' });
-  let running: RunningPostgres | undefined;
-  let pool: pg.Pool | undefined;
+  let db: BenchPostgres | undefined;
   try {
-    const log: string[] = [];
-    running = await startEmbeddedPostgres({
-      dataDir: join(root, 'data'),
-      persistent: false,
-      onLog: (line) => log.push(line),
-    }).catch((error: unknown) => {
-      throw new Error(
-        `embedded Postgres did not start: ${String(error)}\n${log.join('').slice(-2000)}`,
-      );
-    });
-    pool = await openPool(running.url, { max: 4 });
+    db = await startBenchPostgres('drain');
+    const { pool } = db;
     const conn = await signIn(org);
 
     // The baseline runs before and after the drains, so load on the machine in between
     // weighs on both sides of the ratio alike.
     const baselineBeforeMs = await baseline(conn, 'before');
 
-    const collections = await layOut(pool, conn, 'drain_collections');
+    const collections = await layOutAccounts(pool, conn, 'drain_collections', FIELDS);
     const collectionsLogMs = await logInserts(pool, collections, 'coll');
     const viaCollections = await drain(pool, conn, collections, false);
     await check(pool, conn, collections, 'coll');
 
-    const bulk = await layOut(pool, conn, 'drain_bulk');
+    const bulk = await layOutAccounts(pool, conn, 'drain_bulk', FIELDS);
     const bulkLogMs = await logInserts(pool, bulk, 'bulk');
     const viaBulk = await drain(pool, conn, bulk, true);
     await check(pool, conn, bulk, 'bulk');
@@ -281,36 +161,32 @@ async function main(): Promise<void> {
 
     const per10k = (calls: number) => (calls * 10_000) / ROWS;
     console.log(
-      `Drain of ${fmt(ROWS)} Account inserts (${FIELDS.length} fields) logged by the triggers:`,
+      `Drain of ${formatCount(ROWS)} Account inserts (${FIELDS.length} fields) logged by the triggers:`,
     );
     console.log(
-      `  application INSERTs of ${fmt(INSERT_ROWS)} rows, logged: ${secs(collectionsLogMs)} / ${secs(bulkLogMs)}`,
+      `  application INSERTs of ${formatCount(INSERT_ROWS)} rows, logged: ${formatSeconds(collectionsLogMs)} / ${formatSeconds(bulkLogMs)}`,
     );
     console.log(
-      `  (a) collections:  ${secs(viaCollections.ms)}  ${fmt(perSecond(ROWS, viaCollections.ms))} records/s  ` +
+      `  (a) collections:  ${formatSeconds(viaCollections.ms)}  ${formatCount(perSecond(ROWS, viaCollections.ms))} records/s  ` +
         `${per10k(viaCollections.calls).toFixed(1)} API calls per 10,000 (goal <= 50)`,
     );
     console.log(
-      `  (b) Bulk 2.0:     ${secs(viaBulk.ms)}  ${fmt(perSecond(ROWS, viaBulk.ms))} records/s  ` +
+      `  (b) Bulk 2.0:     ${formatSeconds(viaBulk.ms)}  ${formatCount(perSecond(ROWS, viaBulk.ms))} records/s  ` +
         `${per10k(viaBulk.calls).toFixed(1)} API calls per 10,000 (goal <= 5; ${viaBulk.jobs} jobs)`,
     );
     console.log(
-      `  (c) baseline, jsforce collection creates of ${BATCH}, no Postgres: ${secs(baselineMs)}  ` +
-        `${fmt(perSecond(ROWS, baselineMs))} records/s (before ${secs(baselineBeforeMs)}, ` +
-        `after ${secs(baselineAfterMs)})`,
+      `  (c) baseline, jsforce collection creates of ${BATCH}, no Postgres: ${formatSeconds(baselineMs)}  ` +
+        `${formatCount(perSecond(ROWS, baselineMs))} records/s (before ${formatSeconds(baselineBeforeMs)}, ` +
+        `after ${formatSeconds(baselineAfterMs)})`,
     );
     console.log(
       `  ratio drain / baseline: collections ${(viaCollections.ms / baselineMs).toFixed(2)}x, ` +
         `Bulk ${(viaBulk.ms / baselineMs).toFixed(2)}x`,
     );
   } finally {
-    await pool?.end().catch(() => {});
-    await running?.stop().catch(() => {});
+    await db?.stop();
     await org.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
-});
+runBench(main);

@@ -11,44 +11,26 @@
 // most 1.5x), and the whole load against the org's serving time.
 // Run from the repository root: node --import tsx bench/sync/initial-load.bench.ts
 // (BENCH_ROWS scales it down for a quick look.)
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Connection } from 'jsforce';
-import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { startLocalOrg, type LocalOrg } from '../../src-main/local-org';
+import { startLocalOrg } from '../../src-main/local-org';
+import { withEngineSession } from '../../src-main/postgres';
+import type { MappingContext } from '../../src-main/sync/context';
 import {
-  applySchemaPlan,
-  introspectSchema,
-  openPool,
-  startEmbeddedPostgres,
-  withEngineSession,
-  type RunningPostgres,
-} from '../../src-main/postgres';
-import type * as SalesforceRoom from '../../src-main/salesforce';
-import { buildMappingContext, type MappingContext } from '../../src-main/sync/context';
-import { createMappingReader } from '../../src-main/sync/reader';
-import { encodeBulkPage, loadSoql, readShapeOf } from '../../src-main/sync/reader';
-import type * as SalesforceApiModule from '../../src-main/sync/salesforce-api';
-import type {
-  BulkQueryPage,
-  EngineSettings,
-  SalesforceApi,
-  SyncEvent,
-} from '../../src-main/sync/types';
-import {
-  createMapping,
-  formatConnectExport,
-  planSchema,
-  qualifiedName,
-  quoteIdentifier,
-  triggerNames,
-  type MappingDocument,
-} from '../../src-shared/mapping';
-import { createDescribeCatalog } from '../../src-shared/salesforce';
+  createMappingReader,
+  encodeBulkPage,
+  loadSoql,
+  readShapeOf,
+} from '../../src-main/sync/reader';
+import type { BulkQueryPage, SalesforceApi, SyncEvent } from '../../src-main/sync/types';
+import { qualifiedName, quoteIdentifier, triggerNames } from '../../src-shared/mapping';
+import { engineSettings } from '../../test/support/engine-settings';
+import { ACCOUNT_FIELDS, fillAccounts } from '../support/accounts';
+import { formatCount, formatSeconds, median, printRates, runBench } from '../support/figures';
+import { layOutAccounts } from '../support/mapping';
+import { countRows, startBenchPostgres, type BenchPostgres } from '../support/postgres';
+import { loadSalesforceModules, signIn } from '../support/salesforce';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 /** The engine's default Bulk results page. */
@@ -56,109 +38,6 @@ const PAGE_SIZE = 50_000;
 const SCHEMA = 'salesforce';
 /** Rounds of the Postgres-side figures (medians are printed). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-/** Ten fields per Account, besides Id, IsDeleted and SystemModstamp. */
-const FIELDS = [
-  'Name',
-  'Type',
-  'Industry',
-  'Phone',
-  'Website',
-  'AnnualRevenue',
-  'NumberOfEmployees',
-  'Description',
-  'BillingCity',
-  'External_ID__c',
-] as const;
-
-const INDUSTRIES = ['Energy', 'Banking', 'Retail', 'Technology', 'Healthcare', 'Media'];
-const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Other'];
-const CITIES = ['Austin', 'Berlin', 'Lyon', 'Osaka', 'Porto', 'Toronto'];
-
-function account(i: number): Record<(typeof FIELDS)[number], unknown> {
-  return {
-    Name: `Load Account ${i}`,
-    Type: TYPES[i % TYPES.length],
-    Industry: INDUSTRIES[i % INDUSTRIES.length],
-    Phone: `+1 555 01${String(i % 10_000).padStart(4, '0')}`,
-    Website: `https://www.account${i}.example.com`,
-    AnnualRevenue: 10_000 + (i % 997) * 1_000,
-    NumberOfEmployees: i % 5_000,
-    Description: i % 3 === 0 ? null : `Account ${i}: a customer since ${2000 + (i % 25)}.`,
-    BillingCity: CITIES[i % CITIES.length],
-    External_ID__c: `load-${String(i).padStart(12, '0')}`.padEnd(36, 'x'),
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const perSecond = (rows: number, ms: number) => rows / (ms / 1000);
-
-/** Loaded after the proxy variables are gone: both bring in jsforce, which reads them once. */
-let salesforceRoom: typeof SalesforceRoom;
-let salesforceApiModule: typeof SalesforceApiModule;
-
-async function clearProxiesAndLoadJsforce(): Promise<void> {
-  clearProxies();
-  salesforceRoom = await import('../../src-main/salesforce');
-  salesforceApiModule = await import('../../src-main/sync/salesforce-api');
-}
-
-function clearProxies(): void {
-  // jsforce (used to sign in and to describe) sends even local requests through a proxy named
-  // in the environment.
-  for (const name of [
-    'http_proxy',
-    'https_proxy',
-    'HTTP_PROXY',
-    'HTTPS_PROXY',
-    'all_proxy',
-    'ALL_PROXY',
-  ]) {
-    delete process.env[name];
-  }
-}
-
-async function signIn(org: LocalOrg): Promise<Connection> {
-  const { Connection } = await import('jsforce');
-  const conn = new Connection({ loginUrl: org.loginUrl, version: org.apiVersion });
-  await conn.login(org.username, org.password);
-  return conn;
-}
-
-/** The Account mapping laid out by the real planner in `schemaName`; its engine context. */
-async function layOut(
-  pool: pg.Pool,
-  conn: Connection,
-  schemaName: string,
-): Promise<MappingContext> {
-  const describes = await salesforceRoom.fetchDescribes(conn, ['Account', 'Contact']);
-  const catalog = createDescribeCatalog(describes, await salesforceRoom.fetchDescribeGlobal(conn));
-  const document: MappingDocument = {
-    version: 1,
-    connection: { writeAlgorithm: 'merged', features: {} },
-    mappings: [
-      createMapping('Account', {
-        access: 'read_write',
-        fields: ['Id', 'IsDeleted', 'SystemModstamp', ...FIELDS],
-        upsertField: 'External_ID__c',
-      }),
-    ],
-  };
-  const plan = planSchema({
-    schemaName,
-    mappings: document.mappings,
-    catalog,
-    current: await introspectSchema(pool, schemaName),
-  });
-  await applySchemaPlan(pool, plan, { schemaName, mappingsJson: formatConnectExport(document) });
-  return buildMappingContext(document.mappings[0]!, catalog, schemaName);
-}
 
 /**
  * Salesforce replayed from memory: the pages the org served in (a), handed out again at once,
@@ -188,65 +67,25 @@ function replayOf(pages: readonly BulkQueryPage[], real: SalesforceApi): Salesfo
   };
 }
 
-function settingsFor(schemaName: string): EngineSettings {
-  return {
-    schemaName,
-    writeAlgorithm: 'merged',
-    bulkReadThreshold: 10_000,
-    bulkWriteThreshold: 2_000,
-    bulkWritesDisabled: false,
-    batchSize: 200,
-    bulkPageSize: PAGE_SIZE,
-    pollOverlapMs: 60_000,
-    maxRecordAttempts: 6,
-    archiveAfterMs: 86_400_000,
-    purgeAfterMs: 31 * 86_400_000,
-    now: () => new Date(),
-  };
-}
-
-async function countRows(pool: pg.Pool, table: string): Promise<number> {
-  const result = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  return result.rows[0]!.n;
-}
-
 async function main(): Promise<void> {
-  await clearProxiesAndLoadJsforce();
-  const root = mkdtempSync(join(tmpdir(), 'connect-studio-bench-initial-load-'));
-  // Started as root, the server runs as the user postgres, which must enter this folder.
-  chmodSync(root, 0o755);
-  process.once('exit', () => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
+  const { salesforceApi } = await loadSalesforceModules();
   const org = await startLocalOrg({ data: ':memory:', seed: 'empty' });
-  let running: RunningPostgres | undefined;
-  let pool: pg.Pool | undefined;
+  let db: BenchPostgres | undefined;
   try {
-    let started = performance.now();
-    const { store } = org;
-    store.atomically(() => {
-      for (let i = 0; i < ROWS; i++) store.insert('Account', account(i));
-    });
+    const fillMs = fillAccounts(org.store, ROWS, ACCOUNT_FIELDS, 'Load', 'load');
     console.log(
-      `Local org (in memory): ${fmt(ROWS)} Accounts of ${FIELDS.length} fields inserted through ` +
-        `the store in ${secs(performance.now() - started)}.`,
+      `Local org (in memory): ${formatCount(ROWS)} Accounts of ${ACCOUNT_FIELDS.length} fields ` +
+        `inserted through the store in ${formatSeconds(fillMs)}.`,
     );
-    const log: string[] = [];
-    running = await startEmbeddedPostgres({
-      dataDir: join(root, 'data'),
-      persistent: false,
-      onLog: (line) => log.push(line),
-    }).catch((error: unknown) => {
-      throw new Error(
-        `embedded Postgres did not start: ${String(error)}\n${log.join('').slice(-2000)}`,
-      );
-    });
-    pool = await openPool(running.url, { max: 4 });
+    db = await startBenchPostgres('initial-load');
+    const { pool } = db;
     const conn = await signIn(org);
-    const context = await layOut(pool, conn, SCHEMA);
-    const api = salesforceApiModule.createSalesforceApi(conn);
+    const context = await layOutAccounts(pool, conn, SCHEMA, ACCOUNT_FIELDS);
+    const api = salesforceApi.createSalesforceApi(conn);
     const shape = readShapeOf(context);
 
     // --- (a) The org's serving rate: the Bulk job, every page fetched and parsed.
-    started = performance.now();
+    let started = performance.now();
     const job = await api.bulkQuery(loadSoql(shape, null));
     const served: BulkQueryPage[] = [];
     let locator: string | null = null;
@@ -267,15 +106,15 @@ async function main(): Promise<void> {
     const events: SyncEvent[] = [];
     const load = async (target: MappingContext, salesforce: SalesforceApi): Promise<number> => {
       const reader = createMappingReader({
-        pool: pool!,
+        pool,
         salesforce,
-        settings: settingsFor(target.schemaName),
+        settings: engineSettings(target.schemaName, { bulkPageSize: PAGE_SIZE }),
         emit: (e) => events.push(e),
       });
       const loadStarted = performance.now();
       const { loaded } = await reader.ensureLoaded(target, new AbortController().signal);
       const ms = performance.now() - loadStarted;
-      const inTable = await countRows(pool!, target.qualifiedTable);
+      const inTable = await countRows(pool, target.qualifiedTable);
       if (loaded !== ROWS || inTable !== ROWS) {
         throw new Error(`a load brought ${loaded} records; the table has ${inTable}, not ${ROWS}`);
       }
@@ -294,7 +133,7 @@ async function main(): Promise<void> {
       .map(quoteIdentifier)
       .join(', ');
     const rawCopy = (table: string) =>
-      withEngineSession(pool!, async (client) => {
+      withEngineSession(pool, async (client) => {
         const copyStarted = performance.now();
         for (const text of pages) {
           // One transaction per page, as the load commits them.
@@ -310,7 +149,12 @@ async function main(): Promise<void> {
     const rawMs: number[] = [];
     const triggeredMs: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const replayContext = await layOut(pool, conn, `${SCHEMA}_replay_${round}`);
+      const replayContext = await layOutAccounts(
+        pool,
+        conn,
+        `${SCHEMA}_replay_${round}`,
+        ACCOUNT_FIELDS,
+      );
       const plain = qualifiedName(SCHEMA, `account_raw_copy_${round}`);
       const triggered = qualifiedName(SCHEMA, `account_raw_triggers_${round}`);
       await pool.query(`CREATE TABLE ${plain} (LIKE ${context.qualifiedTable} INCLUDING ALL)`);
@@ -353,19 +197,14 @@ async function main(): Promise<void> {
       [`(c) raw COPY, same pages, table with the two triggers, median of ${ROUNDS}`, withTriggers],
     ];
     console.log('');
-    const width = Math.max(...rows.map(([name]) => name.length));
-    for (const [name, ms] of rows) {
-      console.log(
-        `${name.padEnd(width)}  ${secs(ms).padStart(9)}  ${fmt(perSecond(ROWS, ms)).padStart(10)} records/s`,
-      );
-    }
-    const spread = (values: number[]) => values.map((v) => secs(v)).join(', ');
+    printRates(rows, ROWS);
+    const spread = (values: number[]) => values.map((v) => formatSeconds(v)).join(', ');
     console.log(
       `rounds: (d) ${spread(replayMs)}; (b) ${spread(rawMs)}; (c) ${spread(triggeredMs)}`,
     );
     console.log('');
     console.log(
-      `load's Postgres side, load - org serving = ${secs(postgresSideMs)}, vs raw COPY (b): ` +
+      `load's Postgres side, load - org serving = ${formatSeconds(postgresSideMs)}, vs raw COPY (b): ` +
         `${(postgresSideMs / raw).toFixed(2)}x (goal: at most 1.5x). The load fetches page n+1 ` +
         'while it writes page n, so this subtraction hides Postgres time behind the org; (d) does not:',
     );
@@ -379,13 +218,9 @@ async function main(): Promise<void> {
         '(the reader skips them when they are the only ones and the role may; see apply.ts)',
     );
   } finally {
-    await pool?.end().catch(() => {});
-    await running?.stop().catch(() => {});
+    await db?.stop();
     await org.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+runBench(main);

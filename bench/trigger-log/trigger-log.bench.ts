@@ -8,26 +8,14 @@
 //      and index, against a 20 ms budget, with Heroku Connect's own indexes and with ours.
 // Run from the repository root: node --import tsx bench/trigger-log/trigger-log.bench.ts
 // (BENCH_ROWS / BENCH_LOG_ROWS scale it down for a quick look.)
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type pg from 'pg';
-import {
-  applySchemaPlan,
-  introspectSchema,
-  openPool,
-  startEmbeddedPostgres,
-  type RunningPostgres,
-} from '../../src-main/postgres';
 import { loadDescribeDir } from '../../src-main/salesforce';
-import {
-  createMapping,
-  formatConnectExport,
-  planSchema,
-  triggerNames,
-  type MappingDocument,
-} from '../../src-shared/mapping';
+import { createMapping, triggerNames, type MappingDocument } from '../../src-shared/mapping';
 import type { DescribeCatalog } from '../../src-shared/salesforce';
+import { runBench } from '../support/figures';
+import { applyLayout, documentOf, planLayout } from '../support/mapping';
+import { startBenchPostgres, type BenchPostgres } from '../support/postgres';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const LOG_ROWS = Number(process.env.BENCH_LOG_ROWS ?? 1_000_000);
@@ -109,39 +97,26 @@ const LOG_TABLES = [
 ];
 
 function contactDocument(): MappingDocument {
-  return {
-    version: 1,
-    connection: { writeAlgorithm: 'merged', features: {} },
-    mappings: [
-      createMapping('Contact', {
-        access: 'read_write',
-        fields: CONTACT_FIELDS,
-        upsertField: 'External_ID__c',
-      }),
-    ],
-  };
+  return documentOf(
+    createMapping('Contact', {
+      access: 'read_write',
+      fields: CONTACT_FIELDS,
+      upsertField: 'External_ID__c',
+    }),
+  );
 }
 
-async function applyLayout(
+async function applyContactLayout(
   pool: pg.Pool,
   schemaName: string,
   catalog: DescribeCatalog,
 ): Promise<number> {
   const document = contactDocument();
-  const plan = planSchema({
-    schemaName,
-    mappings: document.mappings,
-    catalog,
-    current: await introspectSchema(pool, schemaName),
-  });
+  const plan = await planLayout(pool, schemaName, document, catalog);
   if (plan.warnings.length > 0) {
     throw new Error(`unexpected plan warnings: ${plan.warnings.map((w) => w.message).join('; ')}`);
   }
-  const result = await applySchemaPlan(pool, plan, {
-    schemaName,
-    mappingsJson: formatConnectExport(document),
-  });
-  return result.statementsRun;
+  return applyLayout(pool, plan, document);
 }
 
 // --- (a) trigger overhead.
@@ -265,7 +240,7 @@ async function triggerOverhead(pool: pg.Pool, catalog: DescribeCatalog): Promise
       `turns in ${ROUNDS} slices, each after a CHECKPOINT. "No NOTIFY" is the same layout without tlog_insert_trigger, to ` +
       'show what the per-row pg_notify costs.',
   );
-  for (const variant of VARIANTS) await applyLayout(pool, variant.schema, catalog);
+  for (const variant of VARIANTS) await applyContactLayout(pool, variant.schema, catalog);
   const t = 'contact';
   await pool.query(`DROP TRIGGER ${triggerNames.logTrigger(t)} ON baseline.contact`);
   await pool.query(`DROP TRIGGER ${triggerNames.statusTrigger(t)} ON baseline.contact`);
@@ -501,7 +476,7 @@ async function inspectorQuery(pool: pg.Pool, catalog: DescribeCatalog): Promise<
       `median and p95 of ${QUERY_RUNS} runs after ${QUERY_WARMUP} warm-up runs (one connection, ` +
       `parameterised query planned per call), budget ${BUDGET_MS} ms at p95.`,
   );
-  await applyLayout(pool, 'tlog', catalog);
+  await applyContactLayout(pool, 'tlog', catalog);
   const planned = await triggerLogIndexes(pool);
   const ours = planned.filter((i) => !HEROKU_CONNECT_INDEXES.has(i.name));
   console.log(
@@ -620,25 +595,13 @@ async function inspectorQuery(pool: pg.Pool, catalog: DescribeCatalog): Promise<
 }
 
 async function main(): Promise<number> {
-  const root = mkdtempSync(join(tmpdir(), 'connect-studio-bench-trigger-log-'));
-  // Started as root, the server runs as the user postgres, which must enter this folder.
-  chmodSync(root, 0o755);
-  const removeRoot = () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
-  process.once('exit', removeRoot);
-  const log: string[] = [];
-  let running: RunningPostgres | undefined;
-  let pool: pg.Pool | undefined;
+  let db: BenchPostgres | undefined;
   try {
-    running = await startEmbeddedPostgres({
-      dataDir: join(root, 'data'),
-      persistent: false,
-      onLog: (line) => log.push(line),
-    }).catch((error: unknown) => {
-      throw new Error(
-        `embedded Postgres did not start: ${String(error)}\n${log.join('').slice(-2000)}`,
-      );
+    db = await startBenchPostgres('trigger-log', {
+      max: CLIENTS,
+      applicationName: 'trigger-log bench',
     });
-    pool = await openPool(running.url, { max: CLIENTS, applicationName: 'trigger-log bench' });
+    const { pool } = db;
     const version = await pool.query<{ v: string; sc: string; sb: string }>(
       `SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc,
               current_setting('shared_buffers') AS sb`,
@@ -646,23 +609,15 @@ async function main(): Promise<number> {
     const settings = version.rows[0]!;
     console.log(
       `trigger-log bench: embedded PostgreSQL ${settings.v} (synchronous_commit ${settings.sc}, ` +
-        `shared_buffers ${settings.sb}, default settings) in ${root}`,
+        `shared_buffers ${settings.sb}, default settings) in ${db.root}`,
     );
     const catalog = loadDescribeDir(FIXTURE_ORG);
     if (ROWS > 0) await triggerOverhead(pool, catalog);
     const passes = LOG_ROWS > 0 ? await inspectorQuery(pool, catalog) : true;
     return passes ? 0 : 1;
   } finally {
-    await pool?.end();
-    await running?.stop();
-    removeRoot();
+    await db?.stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+runBench(main);

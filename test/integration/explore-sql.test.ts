@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withEngineSession } from '../../src-main/postgres';
 import {
   columnNameFor,
-  createMapping,
   herokuConnectSchema,
   qualifiedName,
   quoteIdentifier,
@@ -18,45 +17,23 @@ import { compileSoql, parseSoql } from '../../src-shared/soql';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
 import { closedPort } from '../support/net';
 import { useLocalOrg } from '../support/local-org';
-import { createSyncWorld, type SyncWorld } from '../support/sync-world';
+import { createSyncWorld, syncMapping, type SyncWorld } from '../support/sync-world';
 import { openExploreStudio, useDatabase, useOrg, type ExploreStudio } from './explore-studio';
 
 const postgres = useEmbeddedPostgres();
 const local = useLocalOrg({ seed: 'demo' });
 
 const MAPPINGS: Mapping[] = [
-  createMapping('Account', {
-    access: 'read_write',
-    fields: [
-      'Id',
-      'IsDeleted',
-      'SystemModstamp',
-      'CreatedDate',
-      'Name',
-      'External_ID__c',
-      'Industry',
-      'NumberOfEmployees',
-      'AnnualRevenue',
-      'ParentId',
-    ],
-    upsertField: 'External_ID__c',
-  }),
-  createMapping('Contact', {
-    access: 'read_only',
-    fields: [
-      'Id',
-      'IsDeleted',
-      'SystemModstamp',
-      'CreatedDate',
-      'FirstName',
-      'LastName',
-      'Email',
-      'Title',
-      'Birthdate',
-      'DoNotCall',
-      'AccountId',
-    ],
-  }),
+  syncMapping(
+    'Account',
+    ['Name', 'External_ID__c', 'Industry', 'NumberOfEmployees', 'AnnualRevenue', 'ParentId'],
+    { access: 'read_write', upsertField: 'External_ID__c' },
+  ),
+  syncMapping(
+    'Contact',
+    ['FirstName', 'LastName', 'Email', 'Title', 'Birthdate', 'DoNotCall', 'AccountId'],
+    { access: 'read_only' },
+  ),
 ];
 
 let world: SyncWorld;

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMapping } from '../../src-shared/mapping';
+import { seededRandom } from '../../src-shared/random';
 import { binScript, childEnv, repoRoot, runCliProcess } from '../support/cli';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
 import { useLocalOrg } from '../support/local-org';
-import { createSyncWorld, type SyncWorld } from '../support/sync-world';
+import { createSyncWorld, syncMapping, type SyncWorld } from '../support/sync-world';
 
 const ROWS = 20_000;
 const KILLS = 10;
@@ -34,17 +34,8 @@ beforeAll(async () => {
     // would ever land between a write and its bookkeeping. Batches make every moment reachable.
     features: { disable_bulk_writes: true },
     mappings: [
-      createMapping('Account', {
+      syncMapping('Account', ['Name', 'External_ID__c', 'NumberOfEmployees'], {
         access: 'read_write',
-        fields: [
-          'Id',
-          'IsDeleted',
-          'SystemModstamp',
-          'CreatedDate',
-          'Name',
-          'External_ID__c',
-          'NumberOfEmployees',
-        ],
         upsertField: 'External_ID__c',
         indexes: [
           { field: 'Id', unique: true },
@@ -57,18 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-/** mulberry32: a small seeded generator, so a failing run's kill moments can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function orgArgs(): string[] {
   const { instanceUrl, accessToken } = local().org;

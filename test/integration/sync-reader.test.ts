@@ -16,10 +16,11 @@ import type {
 import { readMappingBookkeeping, updateBookkeeping } from '../../src-main/sync/bookkeeping';
 import { createMappingReader } from '../../src-main/sync/reader';
 import { createSalesforceApi } from '../../src-main/sync/salesforce-api';
-import { createMapping, qualifiedName, type Mapping } from '../../src-shared/mapping';
+import { qualifiedName, type Mapping } from '../../src-shared/mapping';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
+import { engineSettings } from '../support/engine-settings';
 import { useLocalOrg } from '../support/local-org';
-import { createSyncWorld, type SyncWorld } from '../support/sync-world';
+import { accountContactMappings, createSyncWorld, type SyncWorld } from '../support/sync-world';
 
 const postgres = useEmbeddedPostgres();
 const local = useLocalOrg({ seed: 'demo' });
@@ -27,70 +28,12 @@ const local = useLocalOrg({ seed: 'demo' });
 /** Accounts added to the demo's 300, so loads take several pages. */
 const EXTRA_ACCOUNTS = 4_500;
 
+/** The relationship guide's Account and Contact, with a value of every type besides. */
 function mappings(): Mapping[] {
-  return [
-    createMapping('Account', {
-      access: 'read_write',
-      fields: [
-        'Id',
-        'IsDeleted',
-        'SystemModstamp',
-        'CreatedDate',
-        'Name',
-        'External_ID__c',
-        'Industry',
-        'Type',
-        'NumberOfEmployees',
-        'AnnualRevenue',
-        'Description',
-        'Phone',
-        'Website',
-        'ParentId',
-        'Parent__External_ID__c',
-        'Primary_Contact__c',
-        'Primary_Contact__r__External_ID__c',
-      ],
-      upsertField: 'External_ID__c',
-    }),
-    createMapping('Contact', {
-      access: 'read_write',
-      fields: [
-        'Id',
-        'IsDeleted',
-        'SystemModstamp',
-        'CreatedDate',
-        'FirstName',
-        'LastName',
-        'Email',
-        'Title',
-        'Birthdate',
-        'DoNotCall',
-        'LeadSource',
-        'External_ID__c',
-        'AccountId',
-        'Account__External_ID__c',
-      ],
-      upsertField: 'External_ID__c',
-    }),
-  ];
-}
-
-function settingsFor(schemaName: string, over: Partial<EngineSettings> = {}): EngineSettings {
-  return {
-    schemaName,
-    writeAlgorithm: 'merged',
-    bulkReadThreshold: 10_000,
-    bulkWriteThreshold: 2_000,
-    bulkWritesDisabled: false,
-    batchSize: 200,
-    bulkPageSize: 50_000,
-    pollOverlapMs: 60_000,
-    maxRecordAttempts: 6,
-    archiveAfterMs: 86_400_000,
-    purgeAfterMs: 31 * 86_400_000,
-    now: () => new Date(),
-    ...over,
-  };
+  return accountContactMappings({
+    Account: ['Type', 'AnnualRevenue', 'Description', 'Phone', 'Website'],
+    Contact: ['Title', 'Birthdate', 'DoNotCall', 'LeadSource'],
+  });
 }
 
 interface Harness {
@@ -131,7 +74,7 @@ async function harness(): Promise<Harness> {
     part: (over = {}, salesforce = api, pool = world.pool) => ({
       pool,
       salesforce,
-      settings: settingsFor(world.schemaName, over),
+      settings: engineSettings(world.schemaName, over),
       emit: (event) => {
         events.push(event);
         times.push(performance.now());
@@ -139,6 +82,8 @@ async function harness(): Promise<Harness> {
     }),
   };
 }
+
+type Watched = ReturnType<typeof watched>;
 
 /** Hooks into a real client: sees every query and Bulk call, may act before a page is given. */
 function watched(
@@ -485,14 +430,37 @@ describe('resuming an interrupted load', () => {
     expect(kept?.loadedAt).toBeInstanceOf(Date);
   }
 
-  it('a REST load stopped after two pages goes on after the last Id it committed', async () => {
-    const h = await harness();
+  /** Loads Accounts through a watched client and stops the load once page `lastPage` came. */
+  async function loadUntilPage(
+    h: Harness,
+    settings: Partial<EngineSettings>,
+    lastPage: number,
+  ): Promise<{ first: Watched; stopped: { loaded: number } }> {
     const stop = new AbortController();
-    const first = watched(api, { onPage: (n) => (n === 2 ? stop.abort() : undefined) });
-    const stopped = await createMappingReader(h.part({}, first)).ensureLoaded(
+    const first = watched(api, { onPage: (n) => (n === lastPage ? stop.abort() : undefined) });
+    const stopped = await createMappingReader(h.part(settings, first)).ensureLoaded(
       h.account,
       stop.signal,
     );
+    return { first, stopped };
+  }
+
+  /** Loads the rest through a fresh watched client. */
+  async function resumeLoad(
+    h: Harness,
+    settings: Partial<EngineSettings>,
+  ): Promise<{ second: Watched; resumed: { loaded: number } }> {
+    const second = watched(api);
+    const resumed = await createMappingReader(h.part(settings, second)).ensureLoaded(
+      h.account,
+      never,
+    );
+    return { second, resumed };
+  }
+
+  it('a REST load stopped after two pages goes on after the last Id it committed', async () => {
+    const h = await harness();
+    const { stopped } = await loadUntilPage(h, {}, 2);
     const total = (await orgIds('Account')).length;
     expect(stopped.loaded).toBeGreaterThan(0);
     expect(stopped.loaded).toBeLessThan(total);
@@ -501,8 +469,7 @@ describe('resuming an interrupted load', () => {
     expect(kept?.load).toMatchObject({ api: 'rest', done: stopped.loaded });
     expect((await tableSfids(h.world, 'account')).length).toBe(stopped.loaded);
 
-    const second = watched(api);
-    const resumed = await createMappingReader(h.part({}, second)).ensureLoaded(h.account, never);
+    const { second, resumed } = await resumeLoad(h, {});
     expect(stopped.loaded + resumed.loaded).toBe(total);
     expect(second.soql).toEqual([expect.stringContaining(`Id > '${kept!.load!.lastId}'`)]);
     await expectEveryAccountOnce(h);
@@ -511,12 +478,7 @@ describe('resuming an interrupted load', () => {
   it('a Bulk load stopped between pages resumes the same job at its locator', async () => {
     const h = await harness();
     const settings = { bulkReadThreshold: 100, bulkPageSize: 600 };
-    const stop = new AbortController();
-    const first = watched(api, { onPage: (n) => (n === 3 ? stop.abort() : undefined) });
-    const stopped = await createMappingReader(h.part(settings, first)).ensureLoaded(
-      h.account,
-      stop.signal,
-    );
+    const { first, stopped } = await loadUntilPage(h, settings, 3);
     expect(first.bulkJobs).toHaveLength(1);
     const kept = await readMappingBookkeeping(h.world.pool, h.world.schemaName, 'Account');
     expect(kept?.load).toMatchObject({
@@ -526,11 +488,7 @@ describe('resuming an interrupted load', () => {
     });
     expect(kept?.load?.locator).not.toBeNull();
 
-    const second = watched(api);
-    const resumed = await createMappingReader(h.part(settings, second)).ensureLoaded(
-      h.account,
-      never,
-    );
+    const { second, resumed } = await resumeLoad(h, settings);
     expect(second.bulkJobs).toEqual([]); // no new job: the old one goes on
     expect(stopped.loaded + resumed.loaded).toBe((await orgIds('Account')).length);
     // The resumed run's first report starts from what was done, not from zero.
@@ -544,12 +502,7 @@ describe('resuming an interrupted load', () => {
   it('a Bulk job that is gone is replaced by one that starts after the last Id loaded', async () => {
     const h = await harness();
     const settings = { bulkReadThreshold: 100, bulkPageSize: 600 };
-    const stop = new AbortController();
-    const first = watched(api, { onPage: (n) => (n === 2 ? stop.abort() : undefined) });
-    const stopped = await createMappingReader(h.part(settings, first)).ensureLoaded(
-      h.account,
-      stop.signal,
-    );
+    const { stopped } = await loadUntilPage(h, settings, 2);
     const kept = await readMappingBookkeeping(h.world.pool, h.world.schemaName, 'Account');
     // The job disappears (deleted, or expired) while the engine is down.
     await conn.request({
@@ -557,11 +510,7 @@ describe('resuming an interrupted load', () => {
       url: `/services/data/v${conn.version}/jobs/query/${kept!.load!.jobId}`,
     });
 
-    const second = watched(api);
-    const resumed = await createMappingReader(h.part(settings, second)).ensureLoaded(
-      h.account,
-      never,
-    );
+    const { second, resumed } = await resumeLoad(h, settings);
     expect(second.bulkJobs).toHaveLength(1);
     expect(second.soql).toEqual([expect.stringContaining(`Id > '${kept!.load!.lastId}'`)]);
     expect(stopped.loaded + resumed.loaded).toBe((await orgIds('Account')).length);

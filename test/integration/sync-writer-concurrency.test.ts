@@ -15,6 +15,7 @@ import { createTriggerLogWriter } from '../../src-main/sync/writer';
 import { claimRows } from '../../src-main/sync/writer/claim';
 import { createMapping, type Mapping, type WriteAlgorithm } from '../../src-shared/mapping';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
+import { engineSettings } from '../support/engine-settings';
 import { adminCall, useLocalOrg } from '../support/local-org';
 import { accountContactMappings, createSyncWorld, type SyncWorld } from '../support/sync-world';
 
@@ -89,21 +90,13 @@ async function writerFor(
     await pool.end();
   });
   const events: SyncEvent[] = [];
-  const settings: EngineSettings = {
-    schemaName: w.world.schemaName,
+  const settings = engineSettings(w.world.schemaName, {
     writeAlgorithm: w.world.document.connection?.writeAlgorithm ?? 'merged',
-    bulkReadThreshold: 10_000,
-    bulkWriteThreshold: 2_000,
-    bulkWritesDisabled: false,
-    batchSize: 200,
     bulkPageSize: 10_000,
     pollOverlapMs: 0,
     maxRecordAttempts: 12,
-    archiveAfterMs: 86_400_000,
-    purgeAfterMs: 31 * 86_400_000,
-    now: () => new Date(),
     ...options.settings,
-  };
+  });
   const writer = createTriggerLogWriter(
     {
       pool,

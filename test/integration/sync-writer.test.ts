@@ -20,6 +20,7 @@ import {
 import { createTriggerLogWriter } from '../../src-main/sync/writer';
 import { createMapping, type Mapping, type WriteAlgorithm } from '../../src-shared/mapping';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
+import { engineSettings } from '../support/engine-settings';
 import { useLocalOrg } from '../support/local-org';
 import { accountContactMappings, createSyncWorld, type SyncWorld } from '../support/sync-world';
 
@@ -56,21 +57,14 @@ interface LogRow {
 const harnesses: Harness[] = [];
 let leaseCounter = 1000;
 
+/** Small Bulk result pages, no poll overlap, five attempts: what these writes are checked with. */
 function settingsFor(schemaName: string, writeAlgorithm: WriteAlgorithm): EngineSettings {
-  return {
-    schemaName,
+  return engineSettings(schemaName, {
     writeAlgorithm,
-    bulkReadThreshold: 10_000,
-    bulkWriteThreshold: 2_000,
-    bulkWritesDisabled: false,
-    batchSize: 200,
     bulkPageSize: 10_000,
     pollOverlapMs: 0,
     maxRecordAttempts: 5,
-    archiveAfterMs: 86_400_000,
-    purgeAfterMs: 31 * 86_400_000,
-    now: () => new Date(),
-  };
+  });
 }
 
 async function harness(

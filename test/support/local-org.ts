@@ -6,13 +6,11 @@ import {
   type LocalOrgOptions,
   type SchemaDefinition,
 } from '../../src-main/local-org';
+import { clearProxyVariables } from './proxy';
 
-// jsforce sends even 127.0.0.1 traffic through an environment proxy (salesforce-rest.md §0
-// rule 20). setup.ts clears the variables before jsforce loads; repeat it for files that start
-// an org outside vitest's setup.
-for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) {
-  delete process.env[name];
-}
+// setup.ts clears the proxy variables before jsforce loads; repeat it for files that start an
+// org outside vitest's setup.
+clearProxyVariables();
 
 export interface ConnectOptions {
   /** Default '62.0'. */

@@ -1,18 +1,10 @@
 import { afterAll } from 'vitest';
+import { clearProxyVariables } from './proxy';
 import { removeTempDirs } from './temp';
 
 // Every server these tests talk to is on 127.0.0.1. jsforce reads the proxy variables once,
 // when it is first loaded, and would send even local requests through a proxy: clear them
 // before any test file imports it.
-for (const name of [
-  'http_proxy',
-  'https_proxy',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'all_proxy',
-  'ALL_PROXY',
-]) {
-  delete process.env[name];
-}
+clearProxyVariables();
 
 afterAll(() => removeTempDirs());

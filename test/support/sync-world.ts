@@ -79,43 +79,55 @@ export async function createSyncWorld(options: {
   };
 }
 
-/** Account and Contact read-write with External_ID__c as the unique identifier, Contact
- *  carrying Account__External_ID__c; the shapes the relationship guide uses. */
-export function accountContactMappings(): Mapping[] {
-  return [
-    createMapping('Account', {
-      access: 'read_write',
-      fields: [
-        'Id',
-        'IsDeleted',
-        'SystemModstamp',
-        'CreatedDate',
-        'Name',
-        'External_ID__c',
-        'Industry',
-        'NumberOfEmployees',
-        'ParentId',
-        'Parent__External_ID__c',
-        'Primary_Contact__c',
-        'Primary_Contact__r__External_ID__c',
-      ],
-      upsertField: 'External_ID__c',
-    }),
-    createMapping('Contact', {
-      access: 'read_write',
-      fields: [
-        'Id',
-        'IsDeleted',
-        'SystemModstamp',
-        'CreatedDate',
-        'FirstName',
-        'LastName',
-        'Email',
-        'External_ID__c',
-        'AccountId',
-        'Account__External_ID__c',
-      ],
-      upsertField: 'External_ID__c',
-    }),
-  ];
+/** Every mapping in the sync tests starts with these: the record's Id and what polls read by. */
+export const SYNC_SYSTEM_FIELDS = ['Id', 'IsDeleted', 'SystemModstamp', 'CreatedDate'] as const;
+
+/** A mapping of `objectName`: the system fields, then `fields`; other options as given. */
+export function syncMapping(
+  objectName: string,
+  fields: readonly string[],
+  options: Partial<Omit<Mapping, 'objectName' | 'source' | 'fields'>> = {},
+): Mapping {
+  return createMapping(objectName, { ...options, fields: [...SYNC_SYSTEM_FIELDS, ...fields] });
+}
+
+/** The relationship guide's shapes: Contact carries Account__External_ID__c. */
+const RELATIONSHIP_GUIDE_FIELDS = {
+  Account: [
+    'Name',
+    'External_ID__c',
+    'Industry',
+    'NumberOfEmployees',
+    'ParentId',
+    'Parent__External_ID__c',
+    'Primary_Contact__c',
+    'Primary_Contact__r__External_ID__c',
+  ],
+  Contact: [
+    'FirstName',
+    'LastName',
+    'Email',
+    'External_ID__c',
+    'AccountId',
+    'Account__External_ID__c',
+  ],
+} as const;
+
+/**
+ * Account and Contact read-write with External_ID__c as the unique identifier, in the shapes
+ * the relationship guide uses; `extra` fields of each are mapped after those.
+ */
+export function accountContactMappings(
+  extra: Partial<Record<keyof typeof RELATIONSHIP_GUIDE_FIELDS, readonly string[]>> = {},
+): Mapping[] {
+  return (['Account', 'Contact'] as const).map((objectName) =>
+    syncMapping(
+      objectName,
+      [...RELATIONSHIP_GUIDE_FIELDS[objectName], ...(extra[objectName] ?? [])],
+      {
+        access: 'read_write',
+        upsertField: 'External_ID__c',
+      },
+    ),
+  );
 }
