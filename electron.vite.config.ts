@@ -71,6 +71,8 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     plugins: [react(), contentSecurityPolicyMeta()],
+    // Monaco's editor worker is an ES module with shared chunks; Vite's default (iife) cannot split.
+    worker: { format: 'es' },
     build: {
       // One desktop bundle read from disk: size matters less than in a web page.
       chunkSizeWarningLimit: 2048,

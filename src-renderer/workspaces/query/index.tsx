@@ -1,26 +1,21 @@
-import { EmptyState } from '../../components/EmptyState';
-import { FirstStep } from '../FirstStep';
+import { lazy, Suspense } from 'react';
+
+// Monaco is most of the Query workspace's weight: load it when Query is first opened, not with
+// the rest of the studio.
+const LazyQueryWorkspace = lazy(() =>
+  import('./QueryWorkspace').then((m) => ({ default: m.QueryWorkspace })),
+);
 
 export function QueryWorkspace() {
   return (
-    <div className="workspace">
-      <header className="workspace__header">
-        <h1>Query</h1>
-        <p className="muted">
-          SOQL with relationship completion, and the same query over Postgres.
+    <Suspense
+      fallback={
+        <p className="muted" role="status" style={{ padding: 24 }}>
+          Loading the query editor…
         </p>
-      </header>
-      <EmptyState
-        icon="query"
-        title="Query across relationships"
-        action={<FirstStep needs={['org']} />}
-      >
-        <p>
-          Write SOQL with completion for fields, parent paths and child subqueries; see nested
-          results; run the same query as SQL over the mapped tables and compare the two answers
-          record by record.
-        </p>
-      </EmptyState>
-    </div>
+      }
+    >
+      <LazyQueryWorkspace />
+    </Suspense>
   );
 }
