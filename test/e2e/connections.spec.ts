@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from './studio-fixture';
+import { expect, removeAllProfiles, test } from './studio-fixture';
 
 // Connections in the browser form: the two one-click services, and an OAuth sign-in in a popup
 // against the studio's own local org (its sign-in page plays Salesforce's).
@@ -18,18 +18,7 @@ async function shoot(page: Page, name: string) {
 test.describe.configure({ mode: 'serial' });
 
 // The studio is shared by every spec file the worker runs: leave it without profiles, as found.
-test.afterAll(async ({ studio }) => {
-  const call = async (method: string, params: unknown) => {
-    const response = await fetch(`${studio.baseUrl}api/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(params),
-    });
-    return (await response.json()) as { profiles?: { id: string }[] };
-  };
-  const { profiles = [] } = await call('profiles.list', {});
-  for (const profile of profiles) await call('profiles.remove', { id: profile.id });
-});
+test.afterAll(({ studio }) => removeAllProfiles(studio));
 
 test('one click starts the local demo org and embedded Postgres and makes them active', async ({
   page,

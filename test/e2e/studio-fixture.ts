@@ -60,3 +60,28 @@ export const test = base.extend<object, { studio: RunningStudio }>({
 });
 
 export { expect };
+
+/** A contract call through the web host, for setting up or tidying state around a test. */
+export async function callStudio<T = unknown>(
+  studio: RunningStudio,
+  method: string,
+  params: unknown = {},
+): Promise<T> {
+  const response = await fetch(`${studio.baseUrl}api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = (await response.json()) as T & { error?: { message: string } };
+  if (!response.ok) throw new Error(`${method}: ${body.error?.message ?? response.status}`);
+  return body;
+}
+
+/**
+ * The studio is shared by every spec file the worker runs: a spec that needs the first-run
+ * state removes every saved profile first (the services they started keep running).
+ */
+export async function removeAllProfiles(studio: RunningStudio): Promise<void> {
+  const { profiles } = await callStudio<{ profiles: { id: string }[] }>(studio, 'profiles.list');
+  for (const profile of profiles) await callStudio(studio, 'profiles.remove', { id: profile.id });
+}

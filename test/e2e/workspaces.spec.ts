@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { closedPort } from '../support/net';
 import type { Page } from '@playwright/test';
-import { expect, test } from './studio-fixture';
+import { expect, removeAllProfiles, test } from './studio-fixture';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -20,6 +20,9 @@ async function shoot(page: Page, name: string) {
 }
 
 test.describe.configure({ mode: 'serial' });
+
+// Other spec files may have left profiles behind; these tests start from the first run.
+test.beforeAll(({ studio }) => removeAllProfiles(studio));
 
 test('the page without its token is refused', async ({ page, studio }) => {
   const response = await page.goto(studio.baseUrl);
