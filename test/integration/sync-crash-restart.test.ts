@@ -17,6 +17,8 @@ import { createSyncWorld, syncMapping, type SyncWorld } from '../support/sync-wo
 const ROWS = 20_000;
 const KILLS = 10;
 const INSERT_CHUNK = 1_000;
+/** Added to every request the org answers: a network's round trip. */
+const REQUEST_LATENCY_MS = 120;
 /** The random moments are drawn from this seed; CRASH_SEED repeats a run. */
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
 
@@ -139,8 +141,12 @@ it(`killed with SIGKILL ${KILLS} times during a ${ROWS.toLocaleString('en-US')}-
   expect(await logStates()).toEqual({ NEW: ROWS });
 
   console.log(`crash test: seed ${SEED} (CRASH_SEED=${SEED} repeats these kill moments)`);
+  // Each request waits a little in the org, as over a real network: the drain then spans every
+  // kill (unslowed, the local org took all 20,000 rows within the first few kills).
+  local().org.faults.set({ latencyMs: REQUEST_LATENCY_MS });
   const random = seededRandom(SEED);
   const started = Date.now();
+  let killedMidDrain = 0;
   for (let kill = 1; kill <= KILLS; kill++) {
     const ms = Math.round(300 + random() * 2_700);
     const { stderrTail, exitedEarly } = await runAndKill(ms);
@@ -149,10 +155,13 @@ it(`killed with SIGKILL ${KILLS} times during a ${ROWS.toLocaleString('en-US')}-
     const { rows } = await world.pool.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM ${table} WHERE sfid IS NOT NULL`,
     );
+    if (Number(rows[0]!.n) < ROWS) killedMidDrain++;
     console.log(
       `crash test: kill ${kill}, ${ms} ms after the engine started: ${rows[0]!.n} rows have their sfid; trigger log ${JSON.stringify(await logStates())}`,
     );
   }
+  // Every kill cut a drain that still had work: none landed on an idle engine.
+  expect(killedMidDrain).toBe(KILLS);
 
   const final = await runCliProcess([...syncArgs(), '--once'], { timeoutMs: 150_000 });
   expect(final.status, `stdout: ${final.stdout}\nstderr: ${final.stderr.slice(-3000)}`).toBe(0);
