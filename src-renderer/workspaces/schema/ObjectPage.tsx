@@ -237,15 +237,15 @@ const FLAG_DEFS: { key: string; label: string; title: string; on: (r: FieldRow) 
   { key: 'unique', label: 'unique', title: 'Unique', on: (r) => r.field.unique },
   {
     key: 'external',
-    label: 'external ID',
+    label: 'ext ID',
     title: 'External ID: usable for upserts and relationship lookups',
     on: (r) => r.field.externalId,
   },
-  { key: 'create', label: 'createable', title: 'Createable', on: (r) => r.field.createable },
-  { key: 'update', label: 'updateable', title: 'Updateable', on: (r) => r.field.updateable },
+  { key: 'create', label: 'create', title: 'Createable', on: (r) => r.field.createable },
+  { key: 'update', label: 'update', title: 'Updateable', on: (r) => r.field.updateable },
   {
     key: 'calc',
-    label: 'calculated',
+    label: 'calc',
     title: 'Calculated: a formula or roll-up, read-only',
     on: (r) => r.field.calculated,
   },
@@ -256,20 +256,20 @@ const fieldColumns: DataTableColumn<FieldRow>[] = [
     id: 'label',
     header: 'Label',
     accessorFn: (r) => r.field.label,
-    size: 150,
+    size: 115,
   },
   {
     id: 'name',
     header: 'API name',
     accessorFn: (r) => r.field.name,
-    size: 165,
+    size: 140,
     cell: (c) => <code>{c.row.original.field.name}</code>,
   },
   {
     id: 'type',
-    header: 'Salesforce type',
+    header: 'SF type',
     accessorFn: (r) => r.field.type,
-    size: 150,
+    size: 112,
     cell: (c) => {
       const f = c.row.original.field;
       if (f.type !== 'reference' || f.referenceTo.length === 0) return f.type;
@@ -285,14 +285,14 @@ const fieldColumns: DataTableColumn<FieldRow>[] = [
     id: 'length',
     header: 'Length',
     accessorFn: (r) => sizeOf(r.field).sort,
-    size: 70,
+    size: 72,
     cell: (c) => sizeOf(c.row.original.field).text,
   },
   {
     id: 'postgres',
     header: 'Postgres type',
     accessorFn: (r) => r.sqlType ?? '~',
-    size: 150,
+    size: 128,
     cell: (c) => {
       const r = c.row.original;
       if (r.sqlType !== null) return <code>{r.sqlType}</code>;
@@ -307,7 +307,7 @@ const fieldColumns: DataTableColumn<FieldRow>[] = [
     id: 'flags',
     header: 'Flags',
     enableSorting: false,
-    size: 330,
+    size: 185,
     cell: (c) => (
       <span className="schema-flags">
         {FLAG_DEFS.filter((d) => d.on(c.row.original)).map((d) => (
