@@ -47,6 +47,10 @@ const DEFAULT_NOTIFY_FLOOR_MS = 100;
 /** How long a loop waits after the org refused it (daily limit, expired session, outage). */
 const ERROR_BACKOFF_MS = 30_000;
 const ARCHIVE_EVERY_MS = 10 * 60_000;
+/** How soon the engine tries to take its lease again after losing its database connection. */
+const LEASE_RETRY_MS = 2_000;
+/** `--once` stops waiting for a lost lease after this long. */
+const LEASE_GIVE_UP_MS = 60_000;
 /** The bookkeeping row that stands for the whole engine. */
 const ENGINE_ROW = ENGINE_BOOKKEEPING_KEY;
 
@@ -150,7 +154,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // Writes wait while a table is paused or loading: a record the writer creates during a load
   // could otherwise arrive twice (once from the load's query, once from the write-back).
   const writeBlocked = (objectName: string): boolean => {
-    if (enginePaused) return true;
+    if (enginePaused || !leaseClient) return true;
     const loop = loops.get(objectName.toLowerCase());
     return !loop || loop.status.paused || loop.status.phase === 'initial_load';
   };
@@ -160,6 +164,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let enginePaused = false;
   let running = false;
   let leaseClient: pg.Client | undefined;
+  let leaseRetry: NodeJS.Timeout | undefined;
+  let currentDrain: AbortController | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
   const writerAlarm = new Alarm();
   let lastDrainAt = 0;
   const tasks: Promise<void>[] = [];
@@ -198,18 +205,48 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       connectionString: options.databaseUrl,
       application_name: 'connect-studio sync',
     });
-    client.on('error', (error) => {
-      log('error', `The engine lost its database connection: ${error.message}`);
-    });
-    await client.connect();
-    // Rows this engine claims carry leaseKey; the lock tells other engines it is alive.
-    await client.query('SELECT pg_advisory_lock($1::bigint)', [leaseKey]);
-    await client.query(listenTriggerLogSql(schemaName));
+    // Losing this connection loses the lock that tells other engines we are alive: they may
+    // take our PENDING rows back and send them, so we must stop sending until we hold it again.
+    const lost = (reason: string) => {
+      if (leaseClient !== client) return;
+      leaseClient = undefined;
+      currentDrain?.abort();
+      log('error', `The engine lost its database lease (${reason}); writes wait until it is back.`);
+      scheduleLeaseRetry();
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('the connection closed'));
+    try {
+      await client.connect();
+      // Rows this engine claims carry leaseKey; the lock tells other engines it is alive.
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [leaseKey]);
+      await client.query(listenTriggerLogSql(schemaName));
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     client.on('notification', () => wakeWriter());
     leaseClient = client;
   }
 
+  function scheduleLeaseRetry(): void {
+    if (leaseRetry || !running) return;
+    leaseRetry = setTimeout(() => {
+      leaseRetry = undefined;
+      if (!running || leaseClient) return;
+      takeLease().then(
+        () => {
+          log('info', 'The engine holds its database lease again; writes resume.');
+          writerAlarm.wake();
+        },
+        () => scheduleLeaseRetry(),
+      );
+    }, LEASE_RETRY_MS);
+  }
+
   async function releaseLease(): Promise<void> {
+    if (leaseRetry) clearTimeout(leaseRetry);
+    leaseRetry = undefined;
     const client = leaseClient;
     leaseClient = undefined;
     if (!client) return;
@@ -229,10 +266,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function wakeWriter(): void {
-    // NOTIFY comes once per logged row: wake at most every notifyFloorMs.
+    // NOTIFY comes once per logged row: wake at most every notifyFloorMs, with one timer.
     const wait = lastDrainAt + notifyFloorMs - Date.now();
     if (wait <= 0) writerAlarm.wake();
-    else setTimeout(() => writerAlarm.wake(), wait);
+    else if (!wakeTimer) {
+      wakeTimer = setTimeout(() => {
+        wakeTimer = undefined;
+        writerAlarm.wake();
+      }, wait);
+    }
   }
 
   /** Loads if needed, then polls once; returns when the mapping should sleep. */
@@ -307,7 +349,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function drainOnce(): Promise<DrainResult> {
     lastDrainAt = Date.now();
+    // Without the lease another engine may be sending our rows: send nothing.
+    if (!leaseClient) return emptyDrain();
     const controller = new AbortController();
+    currentDrain = controller;
     const stopWatch = setInterval(() => {
       if (!running) controller.abort();
     }, 250);
@@ -317,6 +362,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return result;
     } finally {
       clearInterval(stopWatch);
+      if (currentDrain === controller) currentDrain = undefined;
     }
   }
 
@@ -405,6 +451,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         loop.alarm.wake();
       }
       writerAlarm.wake();
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = undefined;
       await Promise.allSettled(tasks.splice(0));
       await releaseLease();
       setState('stopped');
@@ -430,10 +478,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           }
         }
         if (!enginePaused) {
-          // Rows held back for a retry stay NEW; keep draining until each is sent or FAILED.
+          // Rows held back for a retry stay NEW: keep draining until each is sent or FAILED.
+          // Without the lease nothing is sent; it comes back, or the run gives up.
+          let leaseLostSince: number | undefined;
           for (;;) {
             const result = await drainOnce();
-            if (result.retrying === 0) break;
+            if (leaseClient) leaseLostSince = undefined;
+            else {
+              leaseLostSince ??= Date.now();
+              if (Date.now() - leaseLostSince > LEASE_GIVE_UP_MS) {
+                throw new Error(
+                  'The engine lost its database connection and could not get it back; run again.',
+                );
+              }
+            }
+            if (result.retrying === 0 && leaseClient) break;
             await new Promise((resolve) => setTimeout(resolve, 250));
           }
         }

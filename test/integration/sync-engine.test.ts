@@ -232,4 +232,36 @@ describe('a running engine', () => {
     );
     expect(copies).toHaveLength(1);
   });
+
+  it('stops writing when it loses its lease, takes it back, and writes again', async () => {
+    const seen = events.length;
+    const logged = (text: string) =>
+      events.slice(seen).some((e) => e.type === 'log' && e.message.includes(text));
+    // Another session ends the engine's lease connection, as a database restart or a network cut would.
+    await world.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'connect-studio sync' AND pid <> pg_backend_pid()`,
+    );
+    await waitFor('the lease loss', async () =>
+      logged('lost its database lease') ? true : undefined,
+    );
+    await waitFor('the lease back', async () =>
+      logged('holds its database lease again') ? true : undefined,
+    );
+    const key = randomUUID();
+    await world.pool.query(
+      `INSERT INTO "${world.schemaName}".account (name, external_id__c) VALUES ('After the lease', $1)`,
+      [key],
+    );
+    // The new LISTEN wakes the writer: well before the 5 s fallback.
+    const started = Date.now();
+    await waitFor('the write after the lease came back', async () => {
+      const { rows } = await world.pool.query<{ sfid: string | null }>(
+        `SELECT sfid FROM "${world.schemaName}".account WHERE external_id__c = $1`,
+        [key],
+      );
+      return rows[0]?.sfid ?? undefined;
+    });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
 });
