@@ -18,7 +18,10 @@ import type { SettingsService } from '../settings';
 export interface OrgConnection {
   conn: Connection;
   profileId: string;
-  /** Key of this org's entries in the describe cache. */
+  /**
+   * Key of this org's entries in the describe cache and query history: the org's id, so a
+   * profile edited to point at another org never reads the first org's entries.
+   */
   orgKey: string;
   apiVersion: string;
 }
@@ -138,7 +141,8 @@ export class ConnectionsService {
     const target = await this.salesforceTarget(profile);
     try {
       const conn = await connectToSalesforce(target);
-      return { conn, profileId: profile.id, orgKey: profile.id, apiVersion: target.apiVersion };
+      const orgKey = await orgKeyOf(conn, target);
+      return { conn, profileId: profile.id, orgKey, apiVersion: target.apiVersion };
     } catch (error) {
       const { message, hint } = explainSalesforceError(error, targetOrigin(target));
       throw new ApiError('CONNECT_FAILED', hint ? `${message} ${hint}` : message, {
@@ -177,4 +181,27 @@ export class ConnectionsService {
       await old?.value.then((d) => d.pool.end()).catch(() => {});
     }
   }
+}
+
+/** Org ids are compared in their 15-character form (the 18-character one adds a checksum). */
+const orgIdKey = (orgId: string) => orgId.slice(0, 15);
+
+/**
+ * Which org a connection reaches. Password logins and refresh tokens name it (userInfo); a
+ * session id starts with it (`00D…!…`); otherwise the identity service is asked once. The
+ * instance URL (and the username when known) is the last resort.
+ */
+async function orgKeyOf(conn: Connection, target: SalesforceTarget): Promise<string> {
+  const known = conn.userInfo?.organizationId;
+  if (known) return orgIdKey(known);
+  const sessionOrg = /^(00D[A-Za-z0-9]{12,15})!/.exec(conn.accessToken ?? '')?.[1];
+  if (sessionOrg) return orgIdKey(sessionOrg);
+  try {
+    const identity = await conn.identity();
+    if (identity.organization_id) return orgIdKey(identity.organization_id);
+  } catch {
+    // The first real request reports what is wrong with the sign-in.
+  }
+  const username = target.method === 'password' ? target.username.toLowerCase() : null;
+  return username ? `${conn.instanceUrl} ${username}` : conn.instanceUrl;
 }

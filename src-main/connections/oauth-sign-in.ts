@@ -91,7 +91,7 @@ export class OAuthSignIns {
     const state = base64Url(randomBytes(16));
     const timeoutMs = this.options.timeoutMs ?? OAUTH_SIGN_IN_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      void this.finish(pending, {
+      this.finish(pending, {
         ok: false,
         profileId: profileId ?? null,
         message:
@@ -128,6 +128,22 @@ export class OAuthSignIns {
       authorizeUrl: `${client.loginUrl}/services/oauth2/authorize?${query.toString()}`,
       redirectUri,
     };
+  }
+
+  /**
+   * 'profiles.oauthCancel' ("Stop waiting"): closes the listener and tells the renderer. A code
+   * exchange already under way is not saved. False when no sign-in was waiting.
+   */
+  stopWaiting(): boolean {
+    const pending = this.pending;
+    if (!pending) return false;
+    this.options.log('connect-studio: OAuth sign-in stopped (the user stopped waiting).');
+    this.finish(pending, {
+      ok: false,
+      profileId: pending.profileId ?? null,
+      message: 'The browser sign-in was stopped. Start it again with "Sign in with Salesforce".',
+    });
+    return true;
   }
 
   /** Stops waiting (the studio is closing); no event: nobody is left to tell. */
@@ -212,7 +228,13 @@ export class OAuthSignIns {
       return;
     }
     pending.answered = true;
+    // The browser is back: the time limit no longer applies, however long the exchange takes.
+    clearTimeout(pending.timer);
     const outcome = await this.complete(pending, url.searchParams);
+    // Told now, not when the page is sent: a browser that went away must not leave the studio
+    // waiting. The listener's last connection ends once this page is out.
+    res.once('close', () => pending.server.closeAllConnections());
+    this.finish(pending, outcome);
     sendPage(
       res,
       outcome.ok ? 200 : 400,
@@ -221,7 +243,6 @@ export class OAuthSignIns {
         ? 'Signed in — you can close this tab and go back to Connect Studio.'
         : `${outcome.message} You can close this tab.`,
     );
-    res.once('finish', () => void this.finish(pending, outcome));
   }
 
   /** Trades the code for tokens and saves them; what to tell the user either way. */
@@ -271,10 +292,13 @@ export class OAuthSignIns {
       );
     }
     const username = await this.usernameOf(token.instance_url, token.access_token, token.id);
+    if (this.pending !== pending) {
+      return failed('The sign-in was stopped before it finished; nothing was saved.');
+    }
     let profile: ProfileSummary;
     try {
       const profileId = pending.form
-        ? this.options.profiles.save(pending.form).id
+        ? this.profileOfForm(pending.form, pending.client)
         : (pending.profileId as string);
       profile = this.options.profiles.completeOAuth(profileId, {
         refreshToken: token.refresh_token,
@@ -294,6 +318,28 @@ export class OAuthSignIns {
     };
   }
 
+  /**
+   * The saved profile an unsaved form's sign-in goes to. When the user pressed Save while the
+   * browser was open, a profile of that name for the same login URL and client exists now: the
+   * sign-in is kept there rather than lost to a name clash.
+   */
+  private profileOfForm(form: ProfileInput, client: Client): string {
+    if (!form.id) {
+      const saved = this.options.profiles.find(form.name);
+      if (
+        saved &&
+        saved.name.toLowerCase() === form.name.toLowerCase() &&
+        saved.kind === 'salesforce' &&
+        saved.auth.method === 'oauth' &&
+        saved.auth.loginUrl === client.loginUrl &&
+        saved.auth.clientId === client.clientId
+      ) {
+        return saved.id;
+      }
+    }
+    return this.options.profiles.save(form).id;
+  }
+
   /** The signed-in user's name from the identity URL; null when it cannot be read. */
   private async usernameOf(
     instanceUrl: string,
@@ -309,14 +355,19 @@ export class OAuthSignIns {
     }
   }
 
-  private async finish(
+  /**
+   * Ends the sign-in once (later calls do nothing): the listener takes no new connections, open
+   * ones are closed unless an answer is still being sent, and the renderer is told.
+   */
+  private finish(
     pending: Pending,
     outcome: { ok: boolean; profileId: string | null; message: string },
-  ): Promise<void> {
+  ): void {
     if (this.pending !== pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
-    closeServer(pending.server);
+    pending.server.close();
+    if (!pending.answered) pending.server.closeAllConnections();
     this.options.events.emit('profiles.oauthFinished', outcome);
   }
 }

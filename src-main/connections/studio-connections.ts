@@ -172,6 +172,11 @@ export class StudioConnections extends ConnectionsService {
     return started;
   }
 
+  /** 'profiles.oauthCancel': stop the sign-in that waits for the browser, if any. */
+  cancelOAuth(): { cancelled: boolean } {
+    return { cancelled: this.signIns.stopWaiting() };
+  }
+
   override async close(): Promise<void> {
     this.closed = true;
     await this.signIns.close();

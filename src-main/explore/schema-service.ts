@@ -109,6 +109,7 @@ export class SchemaService {
       objects,
       fetchedAt: cached?.fetchedAt ?? null,
       refreshing: this.inFlight.has(key),
+      orgKey: org.orgKey,
     };
   }
 
@@ -437,21 +438,33 @@ export class SchemaService {
     announce: () => void,
   ): void {
     this.attempted.set(key, this.now().getTime());
+    // Nobody awaits this chain: whatever announcing throws (the cache closed at shutdown) is
+    // logged here, never left as an unhandled rejection.
+    const announceSafely = () => {
+      try {
+        announce();
+      } catch (error) {
+        this.options.log(`connect-studio: announcing ${what} failed: ${messageOf(error)}`);
+      }
+    };
     this.once(key, work).then(
       () => {
         this.attempted.delete(key);
-        announce();
+        announceSafely();
       },
       (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        this.options.log(`connect-studio: refreshing ${what} failed: ${reason}`);
-        announce();
+        this.options.log(`connect-studio: refreshing ${what} failed: ${messageOf(error)}`);
+        announceSafely();
       },
     );
   }
 }
 
 // ── pure helpers ───────────────────────────────────────────────────────────────────
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 function describeKey(orgKey: string, name: string): string {
   return `describe ${orgKey} ${name.toLowerCase()}`;

@@ -33,6 +33,11 @@ export interface LocalOrgOptions {
   dailyApiLimit?: number;
   /** Told about anything a handler throws that is not a Salesforce error; default: stderr. */
   onUnexpectedError?: (error: unknown) => void;
+  /**
+   * Hosts (names or addresses) besides loopback that the OAuth sign-in page may send the
+   * browser back to with a code; default none: 127.0.0.1, localhost and [::1] only.
+   */
+  oauthRedirectHosts?: readonly string[];
 }
 
 export interface LocalOrg {
@@ -79,6 +84,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
         password,
         routes: restRoutes({ usage, extra: bulk2Routes(), onUnexpectedError }),
         onUnexpectedError,
+        ...(options.oauthRedirectHosts ? { oauthRedirectHosts: options.oauthRedirectHosts } : {}),
       },
       { port, host: options.host ?? '127.0.0.1' },
     );

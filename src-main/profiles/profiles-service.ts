@@ -277,23 +277,32 @@ export class ProfilesService {
 
 /**
  * Separates the shown part of a profile from its secrets. A secret left undefined keeps its
- * saved value; an empty string clears it. Secrets that do not belong to the chosen sign-in
- * method are dropped.
+ * saved value — only while it would go where it was saved for (same login URL / instance /
+ * database server, same user); an empty string clears it. Secrets that do not belong to the
+ * chosen sign-in method are dropped.
  */
 export function splitSecrets(
   input: ProfileInput,
   saved: Record<string, string>,
-  /** The saved profile's config: an OAuth sign-in stays only while its client is unchanged. */
+  /** The saved profile's config: saved secrets serve only the origin and user they were for. */
   previousConfig?: unknown,
 ): { config: SalesforceConfig | PostgresConfig; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
+  let reusable = saved;
   const keep = (name: string, given: string | undefined) => {
-    const value = given ?? saved[name];
+    const value = given ?? reusable[name];
     if (value !== undefined && value !== '') secrets[name] = value;
   };
+  const previousAuth = authOf(previousConfig);
   if (input.kind === 'salesforce') {
     const { auth } = input;
     if (auth.method === 'password') {
+      // A password typed for one org must not be sent to another login host or user.
+      const sameTarget =
+        previousAuth?.method === 'password' &&
+        sameOrigin(previousAuth.loginUrl, auth.loginUrl) &&
+        sameUser(previousAuth.username, auth.username);
+      if (!sameTarget) reusable = {};
       keep('password', auth.password);
       keep('securityToken', auth.securityToken);
       return {
@@ -305,6 +314,9 @@ export function splitSecrets(
       };
     }
     if (auth.method === 'token') {
+      const sameTarget =
+        previousAuth?.method === 'token' && sameOrigin(previousAuth.instanceUrl, auth.instanceUrl);
+      if (!sameTarget) reusable = {};
       keep('accessToken', auth.accessToken);
       return {
         config: {
@@ -362,7 +374,10 @@ export function splitSecrets(
     return { config: { schema: input.schema, connection: { method: 'embedded' } }, secrets };
   }
   const url = parseDatabaseUrl(connection.url);
-  // A URL typed without a password keeps the saved one; a URL with a password replaces it.
+  // A URL typed without a password keeps the saved one — for the same server and user only; a
+  // URL with a password replaces it.
+  const previousUrl = urlConnectionOf(previousConfig);
+  if (!previousUrl || databaseServerOf(previousUrl) !== databaseServerOf(url)) reusable = {};
   keep('password', url.password === '' ? undefined : url.password);
   url.password = '';
   return {
@@ -372,6 +387,40 @@ export function splitSecrets(
 }
 
 type OAuthConfig = Extract<SalesforceConfig['auth'], { method: 'oauth' }>;
+
+function authOf(config: unknown): SalesforceConfig['auth'] | null {
+  const auth = (config as { auth?: { method?: unknown } } | undefined)?.auth;
+  return typeof auth?.method === 'string' ? (auth as SalesforceConfig['auth']) : null;
+}
+
+/** Scheme, host and port of a URL; the text itself when it is not one. */
+function originOf(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return raw.trim().toLowerCase();
+  }
+}
+
+const sameOrigin = (a: string, b: string) => originOf(a) === originOf(b);
+/** Salesforce usernames are not case-sensitive. */
+const sameUser = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+function urlConnectionOf(config: unknown): URL | null {
+  const connection = (config as { connection?: { method?: unknown; url?: unknown } } | undefined)
+    ?.connection;
+  if (connection?.method !== 'url' || typeof connection.url !== 'string') return null;
+  try {
+    return new URL(connection.url);
+  } catch {
+    return null;
+  }
+}
+
+/** Who connects where: user @ host : port (5432 when not given). */
+function databaseServerOf(url: URL): string {
+  return `${url.username}@${url.hostname.toLowerCase()}:${url.port || '5432'}`;
+}
 
 function oauthConfigOf(config: unknown): OAuthConfig | null {
   const auth = (config as { auth?: { method?: unknown } } | undefined)?.auth;

@@ -12,9 +12,16 @@ import {
 } from '../api';
 import { KeyFileSecretBox, openCache, type Cache, type SecretBox } from '../cache';
 import { StudioConnections } from '../connections';
+import { createExplore } from '../explore';
 import { ProfilesService } from '../profiles';
 import { SettingsService } from '../settings';
 import { PRODUCT_NAME, appVersion } from './paths';
+
+/**
+ * How long closing waits for background refreshes. A refresh stuck on an unanswering org must
+ * not hold the app open; one that ends later only fails its cache write (and logs it).
+ */
+const CLOSE_WAIT_MS = 10_000;
 
 export interface StudioOptions {
   userDataDir: string;
@@ -57,6 +64,7 @@ export function createStudio(options: StudioOptions): Studio {
     userDataDir: options.userDataDir,
     log,
   });
+  const explore = createExplore({ connections, cache, events, log });
   const version = appVersion();
   const info = (): AppInfo => ({
     name: PRODUCT_NAME,
@@ -76,7 +84,7 @@ export function createStudio(options: StudioOptions): Studio {
       ...profileHandlers(profiles, settings, events),
       ...settingsHandlers(settings),
       ...connectionHandlers({ connections, profiles, settings, events }),
-      ...exploreHandlers({ connections, cache, events, log }),
+      ...exploreHandlers(explore),
     },
     {
       onInternalError: (method, error) =>
@@ -95,8 +103,25 @@ export function createStudio(options: StudioOptions): Studio {
     connections,
     info,
     close: async () => {
+      // Background schema refreshes write to the cache: let them end before it closes.
+      if (!(await settlesWithin(explore.whenIdle(), CLOSE_WAIT_MS))) {
+        log('connect-studio: a schema refresh was still running at shutdown; it was abandoned.');
+      }
       await connections.close();
       cache.close();
     },
   };
+}
+
+/** Whether `work` settled within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

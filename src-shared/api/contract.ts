@@ -83,6 +83,13 @@ export const apiContract = {
       }),
     result: z.object({ authorizeUrl: z.string(), redirectUri: z.string() }),
   }),
+  'profiles.oauthCancel': method({
+    summary:
+      'Stop the browser sign-in that is waiting (its listener closes; profiles.oauthFinished ' +
+      'follows with ok: false); `cancelled` is false when none was waiting',
+    params: noParams,
+    result: z.object({ cancelled: z.boolean() }),
+  }),
   'localOrg.start': method({
     summary:
       'Start the built-in local org with the demo data (kept in the user-data folder), save ' +
@@ -105,7 +112,14 @@ export const apiContract = {
       .object({ refresh: z.boolean().default(false) })
       .strict()
       .default({ refresh: false }),
-    result: CacheAge.extend({ objects: z.array(ObjectListEntry) }),
+    result: CacheAge.extend({
+      objects: z.array(ObjectListEntry),
+      /**
+       * Which org answered: the key of the studio's per-org caches (the org id). Per-org state
+       * in a client is keyed by it, not by the profile, which may be edited to another org.
+       */
+      orgKey: z.string().optional(),
+    }),
   }),
   'schema.describe': method({
     summary:

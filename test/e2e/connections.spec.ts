@@ -121,6 +121,8 @@ test('OAuth in the browser: sign in in a popup against the local org', async ({ 
   await popup.waitForURL(/\/services\/oauth2\/authorize\?/);
   await expect(popup.getByRole('heading', { name: 'Allow access?' })).toBeVisible();
   await expect(form.getByTestId('oauth-sign-in')).toContainText('Waiting for the browser');
+  // The sign-in saves the form when it ends: Save waits, so the two cannot clash on the name.
+  await expect(form.getByRole('button', { name: 'Save' })).toBeDisabled();
   await shoot(page, 'connections-oauth-waiting');
   await shoot(popup, 'connections-oauth-authorize-page');
 

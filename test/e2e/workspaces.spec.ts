@@ -115,7 +115,16 @@ test('create, test, edit and remove connection profiles', async ({ page, studio 
   await dupForm.getByRole('radio', { name: 'Embedded' }).click();
   await dupForm.getByRole('button', { name: 'Save' }).click();
   await expect(dupForm.getByText(/already exists/)).toBeVisible();
+  // Esc with edits asks first; Esc again keeps editing, and "Discard changes" closes.
   await page.keyboard.press('Escape');
+  const discard = dupForm.getByRole('alertdialog', { name: 'Discard changes?' });
+  await expect(discard).toBeVisible();
+  await shoot(page, 'connections-discard-changes');
+  await page.keyboard.press('Escape');
+  await expect(discard).toBeHidden();
+  await expect(dupForm).toBeVisible();
+  await page.keyboard.press('Escape');
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
   await expect(dupForm).toBeHidden();
 
   // Editing keeps the saved token unless a new one is typed.

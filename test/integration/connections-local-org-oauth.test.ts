@@ -153,6 +153,61 @@ describe('GET /services/oauth2/authorize', () => {
     }
   });
 
+  it('sends a code only back to this machine unless the org was started to allow the host', async () => {
+    const { org } = local();
+    const ask = (target: LocalOrg, redirectUri: string) =>
+      fetch(
+        authorizeQuery(target, {
+          response_type: 'code',
+          client_id: CLIENT,
+          redirect_uri: redirectUri,
+          state: 's',
+        }),
+        { redirect: 'manual' },
+      );
+    for (const loopback of [
+      'http://localhost:8080/cb',
+      'http://[::1]:8080/cb',
+      'https://127.0.0.1/cb',
+    ]) {
+      const page = await ask(org, loopback);
+      expect(page.status, loopback).toBe(200);
+      expect(await page.text()).toContain('Allow access?');
+    }
+    // Not even an error goes back to another site: a page says why, and nothing is redirected.
+    for (const elsewhere of ['https://app.example.test/cb', 'http://127.0.0.2.example.com/cb']) {
+      const refused = await ask(org, elsewhere);
+      expect(refused.status, elsewhere).toBe(400);
+      expect(refused.headers.get('location')).toBeNull();
+      expect(await refused.text()).toContain('is not on this machine');
+    }
+    const posted = await submitSignIn(org, {
+      response_type: 'code',
+      client_id: CLIENT,
+      redirect_uri: 'https://app.example.test/cb',
+    });
+    expect(posted.status).toBe(400);
+    expect(posted.headers.get('location')).toBeNull();
+
+    const allowing = await startLocalOrg({
+      seed: 'empty',
+      oauthRedirectHosts: ['App.Example.Test'],
+    });
+    try {
+      expect((await ask(allowing, 'https://app.example.test/cb')).status).toBe(200);
+      expect((await ask(allowing, 'https://other.example.test/cb')).status).toBe(400);
+      const signedIn = await submitSignIn(allowing, {
+        response_type: 'code',
+        client_id: CLIENT,
+        redirect_uri: 'https://app.example.test/cb',
+      });
+      expect(signedIn.status).toBe(302);
+      expect(signedIn.headers.get('location')).toMatch(/^https:\/\/app\.example\.test\/cb\?code=/);
+    } finally {
+      await allowing.close();
+    }
+  });
+
   it('sends other mistakes back to the client as error and error_description', async () => {
     const { org } = local();
     const cases: [AuthorizeFields, string, RegExp][] = [

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
 } from '../../src-shared/api';
 import { useLocalOrg } from '../support/local-org';
 import { closedPort } from '../support/net';
+import { startOrgProxy } from '../support/org-proxy';
 import { tempDir } from '../support/temp';
 
 // The Connections work end to end with real parts: the studio's router and services, the local
@@ -133,6 +135,15 @@ async function playBrowser(
   authorizeUrl: string,
   user: { password?: string; decision?: 'allow' | 'deny' } = {},
 ): Promise<Response> {
+  const { posted, location } = await signInPage(authorizeUrl, user);
+  return location ? fetch(location) : posted;
+}
+
+/** The sign-in page filled in and posted; where it sends the browser back to, if anywhere. */
+async function signInPage(
+  authorizeUrl: string,
+  user: { password?: string; decision?: 'allow' | 'deny' } = {},
+): Promise<{ posted: Response; location: string | null }> {
   const page = await fetch(authorizeUrl);
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -147,8 +158,17 @@ async function playBrowser(
   form.set('decision', user.decision ?? 'allow');
   const action = new URL('/services/oauth2/authorize', authorizeUrl);
   const posted = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
-  const location = posted.headers.get('location');
-  return location ? fetch(location) : posted;
+  return { posted, location: posted.headers.get('location') };
+}
+
+/** A browser that asks for `url` and leaves before the answer (the tab was closed). */
+async function requestAndLeave(url: string, leaveAfterMs: number): Promise<void> {
+  const target = new URL(url);
+  const socket = connect(Number(target.port), target.hostname);
+  await once(socket, 'connect');
+  socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`);
+  await new Promise((resolve) => setTimeout(resolve, leaveAfterMs));
+  socket.destroy();
 }
 
 describe('localOrg.start', () => {
@@ -541,6 +561,120 @@ describe('OAuth in the browser (PKCE, loopback redirect)', () => {
     expect(
       await callError('profiles.oauthStart', { profile: oauthForm('Saved OAuth org') }),
     ).toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('keeps the sign-in in the profile the user saved meanwhile under that name', async () => {
+    const { org } = remote();
+    const started = await call<{ authorizeUrl: string }>('profiles.oauthStart', {
+      profile: oauthForm('Raced org'),
+    });
+    // Save pressed while the browser was open: the profile exists before the sign-in ends.
+    const saved = ProfileSummary.parse(await call('profiles.save', oauthForm('Raced org')));
+    const finished = nextEvent(studio.events, 'profiles.oauthFinished');
+    expect((await playBrowser(started.authorizeUrl)).status).toBe(200);
+    expect(await finished).toEqual({
+      ok: true,
+      profileId: saved.id,
+      message: `Signed in to ${org.instanceUrl} as ${org.username}.`,
+    });
+    const named = (await call<{ profiles: ProfileSummary[] }>('profiles.list')).profiles.filter(
+      (p) => p.name === 'Raced org',
+    );
+    expect(named).toHaveLength(1);
+    expect(named[0]).toMatchObject({ id: saved.id, savedSecrets: ['refreshToken'] });
+    expect(await testProfile({ id: saved.id })).toMatchObject({ ok: true });
+
+    // A profile of that name for another connected app is not signed in by this one.
+    const other = await call<{ authorizeUrl: string }>('profiles.oauthStart', {
+      profile: oauthForm('Other app org'),
+    });
+    const otherSaved = ProfileSummary.parse(
+      await call('profiles.save', oauthForm('Other app org', 'another-app')),
+    );
+    const refused = nextEvent(studio.events, 'profiles.oauthFinished');
+    expect((await playBrowser(other.authorizeUrl)).status).toBe(400);
+    expect(await refused).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(
+        'Signed in, but the profile could not be saved: A profile named "Other app org" already exists.',
+      ),
+    });
+    expect(studio.profiles.get(otherSaved.id).savedSecrets).toEqual([]);
+  });
+
+  it('stops waiting when asked: the listener closes and a late answer saves nothing', async () => {
+    const started = await call<{ authorizeUrl: string; redirectUri: string }>(
+      'profiles.oauthStart',
+      { profile: oauthForm('Stopped org') },
+    );
+    const { location } = await signInPage(started.authorizeUrl);
+    expect(location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?code=/);
+    const finished = nextEvent(studio.events, 'profiles.oauthFinished');
+    expect(await call('profiles.oauthCancel')).toEqual({ cancelled: true });
+    expect(await finished).toEqual({
+      ok: false,
+      profileId: null,
+      message: 'The browser sign-in was stopped. Start it again with "Sign in with Salesforce".',
+    });
+    await expect(fetch(location!)).rejects.toThrow();
+    expect(await call('profiles.oauthCancel')).toEqual({ cancelled: false });
+    const names = (await call<{ profiles: ProfileSummary[] }>('profiles.list')).profiles.map(
+      (p) => p.name,
+    );
+    expect(names).not.toContain('Stopped org');
+  });
+
+  it('finishes once the browser is back, however long the code exchange takes, even if the tab closed', async () => {
+    const dir = tempDir('connect-studio-oauth-slow-');
+    const { cache } = openCache({
+      file: join(dir, 'cache.sqlite'),
+      secretBox: new KeyFileSecretBox(join(dir, 'secrets.key')),
+    });
+    const events = new EventBus();
+    const seen: ApiEventPayload<'profiles.oauthFinished'>[] = [];
+    events.subscribe((e) => {
+      if (e.event === 'profiles.oauthFinished') seen.push(e.payload);
+    });
+    const profiles = new ProfilesService(cache);
+    const connections = new StudioConnections({
+      profiles,
+      settings: new SettingsService(cache, events),
+      events,
+      userDataDir: dir,
+      log: () => {},
+      oauthTimeoutMs: 800,
+    });
+    // The token endpoint answers after the time limit has passed.
+    const slowLogin = await startOrgProxy(remote().org, { tokenDelayMs: 1500 });
+    try {
+      const finished = nextEvent(events, 'profiles.oauthFinished');
+      const started = await connections.startOAuth({
+        profile: {
+          kind: 'salesforce',
+          name: 'Slow exchange',
+          apiVersion: '62.0',
+          auth: { method: 'oauth', loginUrl: slowLogin.url, clientId: 'slow-app' },
+        },
+      });
+      const { location } = await signInPage(started.authorizeUrl);
+      // The tab is closed while the studio trades the code: nobody reads the page it answers.
+      await requestAndLeave(location!, 100);
+      const outcome = await finished;
+      expect(outcome).toEqual({
+        ok: true,
+        profileId: expect.any(String),
+        message: `Signed in to ${remote().org.instanceUrl} as ${remote().org.username}.`,
+      });
+      expect(profiles.get(outcome.profileId!).savedSecrets).toEqual(['refreshToken']);
+      // Past the time limit, nothing else is told.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toHaveLength(1);
+      await expect(fetch(started.redirectUri)).rejects.toThrow();
+    } finally {
+      await slowLogin.close();
+      await connections.close();
+      cache.close();
+    }
   });
 
   it('gives up after the time limit with the reason', async () => {

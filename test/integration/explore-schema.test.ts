@@ -42,7 +42,7 @@ describe('without an active org', () => {
 
 describe('schema.objects', () => {
   beforeAll(async () => {
-    orgKey = await useOrg(explore, local().org);
+    await useOrg(explore, local().org);
   });
 
   it('fetches the list once when nothing is cached, then answers from the cache', async () => {
@@ -51,6 +51,9 @@ describe('schema.objects', () => {
     expect(await orgCalls(local().org)).toBe(before + 1);
     expect(first.fetchedAt).not.toBeNull();
     expect(first.refreshing).toBe(false);
+    // The cache is keyed by the org's id (15 characters), not by the profile.
+    expect(first.orgKey).toBe(local().org.store.identity.orgId.slice(0, 15));
+    orgKey = first.orgKey!;
     const account = first.objects.find((o) => o.name === 'Account');
     expect(account).toEqual({
       name: 'Account',

@@ -240,6 +240,7 @@ describe('createApiRouter', () => {
         'profiles.save',
         'profiles.test',
         'profiles.oauthStart',
+        'profiles.oauthCancel',
         'settings.get',
         'settings.set',
         'localOrg.start',

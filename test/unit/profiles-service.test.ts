@@ -354,4 +354,79 @@ describe('ProfilesService', () => {
       message: 'Profile "Token org" has no access token. Enter it and try again.',
     });
   });
+
+  it('keeps a saved secret only for the host and user it was saved for', async () => {
+    const { profiles, cache } = service();
+    const org = (
+      extra: Partial<{ loginUrl: string; username: string; password: string }> = {},
+      id?: string,
+    ) =>
+      input({
+        kind: 'salesforce',
+        ...(id ? { id } : {}),
+        name: 'Moving org',
+        auth: {
+          method: 'password',
+          loginUrl: extra.loginUrl ?? 'https://login.salesforce.com',
+          username: extra.username ?? 'dev@example.com',
+          ...(extra.password ? { password: extra.password } : {}),
+        },
+      });
+    const saved = profiles.save(org({ password: PASSWORD }));
+    // The same host written with a path, and the username in another case: still the same.
+    profiles.save(
+      org({ loginUrl: 'https://login.salesforce.com/', username: 'DEV@example.com' }, saved.id),
+    );
+    expect(cache.profiles.readSecrets(saved.id)).toEqual({ password: PASSWORD });
+
+    // A Test of the form pointed elsewhere does not send the saved password there…
+    await expect(
+      profiles.test({ id: saved.id, profile: org({ loginUrl: 'https://evil.example.com' }) }),
+    ).rejects.toMatchObject({
+      code: 'BAD_PARAMS',
+      message: expect.stringContaining('no password'),
+    });
+    // …nor does saving it: another login host, or another user, starts without secrets.
+    const moved = profiles.save(org({ loginUrl: 'https://test.salesforce.com' }, saved.id));
+    expect(moved.savedSecrets).toEqual([]);
+    profiles.save(org({ password: PASSWORD }, saved.id));
+    expect(profiles.save(org({ username: 'other@example.com' }, saved.id)).savedSecrets).toEqual(
+      [],
+    );
+
+    const token = (instanceUrl: string, accessToken?: string, id?: string) =>
+      input({
+        kind: 'salesforce',
+        ...(id ? { id } : {}),
+        name: 'Token org',
+        auth: { method: 'token', instanceUrl, ...(accessToken ? { accessToken } : {}) },
+      });
+    const tokenOrg = profiles.save(token('https://a.my.salesforce.com', '00D!secret'));
+    expect(
+      profiles.save(token('https://a.my.salesforce.com', undefined, tokenOrg.id)).savedSecrets,
+    ).toEqual(['accessToken']);
+    expect(
+      profiles.save(token('https://b.my.salesforce.com', undefined, tokenOrg.id)).savedSecrets,
+    ).toEqual([]);
+
+    const db = (url: string, id?: string) =>
+      input({
+        kind: 'postgres',
+        ...(id ? { id } : {}),
+        name: 'Db',
+        connection: { method: 'url', url },
+      });
+    const database = profiles.save(db('postgres://app:pw@db.example.com/one'));
+    // Another database on the same server, as the same user: the password still applies.
+    profiles.save(db('postgres://app@db.example.com:5432/two', database.id));
+    expect(cache.profiles.readSecrets(database.id)).toEqual({ password: 'pw' });
+    for (const elsewhere of [
+      'postgres://app@other.example.com/two',
+      'postgres://app@db.example.com:6543/two',
+      'postgres://admin@db.example.com/two',
+    ]) {
+      profiles.save(db('postgres://app:pw@db.example.com/one', database.id));
+      expect(profiles.save(db(elsewhere, database.id)).savedSecrets, elsewhere).toEqual([]);
+    }
+  });
 });

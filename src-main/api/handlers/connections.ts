@@ -17,11 +17,12 @@ export function connectionHandlers(
   deps: ConnectionHandlerDeps,
 ): HandlersOf<'localOrg'> &
   HandlersOf<'embeddedPostgres'> &
-  Pick<HandlersOf<'profiles'>, 'profiles.oauthStart'> {
+  Pick<HandlersOf<'profiles'>, 'profiles.oauthStart' | 'profiles.oauthCancel'> {
   const { connections } = deps;
   return {
     'localOrg.start': () => connections.useLocalOrg(),
     'embeddedPostgres.start': () => connections.useEmbeddedPostgres(),
     'profiles.oauthStart': (params) => connections.startOAuth(params),
+    'profiles.oauthCancel': () => connections.cancelOAuth(),
   };
 }

@@ -1,22 +1,12 @@
 // The Schema, Query, SQL and Compare workspaces' methods: thin calls into the explore services
-// (src-main/explore), which hold the describe cache, the query cursors and the comparisons.
-import type { Cache } from '../../cache';
-import type { StudioConnections } from '../../connections';
-import { createExplore } from '../../explore';
-import type { EventBus } from '../event-bus';
+// (src-main/explore), which hold the describe cache, the query cursors and the comparisons. The
+// studio makes the services (it waits for their background work when it closes).
+import type { Explore } from '../../explore';
 import type { HandlersOf } from '../router';
 
-export interface ExploreHandlerDeps {
-  connections: StudioConnections;
-  cache: Cache;
-  events: EventBus;
-  log: (line: string) => void;
-}
-
 export function exploreHandlers(
-  deps: ExploreHandlerDeps,
+  explore: Explore,
 ): HandlersOf<'schema'> & HandlersOf<'query'> & HandlersOf<'sql'> & HandlersOf<'compare'> {
-  const explore = createExplore(deps);
   return {
     'schema.objects': (p) => explore.schema.objects(p.refresh),
     'schema.describe': (p) => explore.schema.describe(p.object, p.refresh),

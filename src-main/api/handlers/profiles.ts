@@ -7,7 +7,7 @@ export function profileHandlers(
   profiles: ProfilesService,
   settings: SettingsService,
   events: EventBus,
-): Omit<HandlersOf<'profiles'>, 'profiles.oauthStart'> {
+): Omit<HandlersOf<'profiles'>, 'profiles.oauthStart' | 'profiles.oauthCancel'> {
   const announce = () => events.emit('profiles.changed', { profiles: profiles.list() });
   return {
     'profiles.list': () => ({ profiles: profiles.list() }),

@@ -40,6 +40,8 @@ export interface ApiServerParts {
   routes: readonly ApiRoute[];
   /** Told about anything a handler throws that is not a SalesforceError (a bug in the org). */
   onUnexpectedError?: UnexpectedErrorListener;
+  /** Hosts besides loopback the OAuth sign-in page may redirect to. */
+  oauthRedirectHosts?: readonly string[];
 }
 
 export interface ApiServerOptions {

@@ -4,8 +4,10 @@
 // token. Codes and refresh tokens live in the store's database, so a restart on the same file
 // keeps refresh tokens valid as it keeps access tokens.
 //
-// The local org has no connected apps: any client id is accepted and any absolute http(s)
-// redirect URI (a real org accepts only the app's registered callback URLs).
+// The local org has no connected apps: any client id is accepted, and any absolute http(s)
+// redirect URI on a loopback host (or a host the org was started to allow). A real org accepts
+// only the app's registered callback URLs; without some such rule the page would hand a code
+// to whatever site a link named.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -216,8 +218,11 @@ function readAuthorizeParams(fields: URLSearchParams): AuthorizeParams {
   };
 }
 
-/** The redirect URI when it is one we may send the browser to; undefined otherwise. */
-function usableRedirect(raw: string): URL | undefined {
+/** Hosts a redirect URI may always name: this machine (RFC 8252 §7.3 loopback redirects). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The redirect URI when it is an absolute http(s) address; undefined otherwise. */
+function absoluteRedirect(raw: string): URL | undefined {
   try {
     const url = new URL(raw);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === ''
@@ -226,6 +231,17 @@ function usableRedirect(raw: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether the org may send a code to this host: loopback, or one it was started to allow. */
+function allowedRedirectHost(state: ServerState, url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  if (LOOPBACK_HOSTS.has(host)) return true;
+  return (state.oauthRedirectHosts ?? []).some((allowed) => {
+    const name = allowed.trim().toLowerCase();
+    // IPv6 addresses may be given with or without their brackets.
+    return name === host || `[${name}]` === host;
+  });
 }
 
 /** 302 back to the client with these query fields (state echoed when it was given). */
@@ -246,8 +262,8 @@ type Checked = { ok: true; redirect: URL } | { ok: false; response: PlainRespons
  * RFC 6749 §4.1.2.1: a missing client or an unusable redirect URI is told to the user on a page
  * (never redirected to); other mistakes go back to the client as error=…&error_description=….
  */
-function checkAuthorizeParams(params: AuthorizeParams): Checked {
-  const redirect = usableRedirect(params.redirectUri);
+function checkAuthorizeParams(state: ServerState, params: AuthorizeParams): Checked {
+  const redirect = absoluteRedirect(params.redirectUri);
   if (!redirect) {
     return {
       ok: false,
@@ -257,6 +273,18 @@ function checkAuthorizeParams(params: AuthorizeParams): Checked {
         params.redirectUri === ''
           ? 'The request has no redirect_uri. The application must say where to send you back.'
           : `The redirect_uri "${params.redirectUri}" is not an absolute http(s) address.`,
+      ),
+    };
+  }
+  if (!allowedRedirectHost(state, redirect)) {
+    return {
+      ok: false,
+      response: errorPage(
+        400,
+        'redirect_uri_mismatch',
+        `The redirect_uri "${params.redirectUri}" is not on this machine. The local org sends ` +
+          'sign-ins back to 127.0.0.1, localhost or [::1] only, unless it is started to allow ' +
+          `the host "${redirect.hostname}" (oauthRedirectHosts).`,
       ),
     };
   }
@@ -298,13 +326,13 @@ function checkAuthorizeParams(params: AuthorizeParams): Checked {
 export function authorizePage(state: ServerState, request: PlainRequest): PlainResponse {
   if (request.method === 'GET') {
     const params = readAuthorizeParams(request.query);
-    const checked = checkAuthorizeParams(params);
+    const checked = checkAuthorizeParams(state, params);
     if (!checked.ok) return checked.response;
     return signInPage(state, params, { username: '', error: null });
   }
   const form = formFields(request.body);
   const params = readAuthorizeParams(form);
-  const checked = checkAuthorizeParams(params);
+  const checked = checkAuthorizeParams(state, params);
   if (!checked.ok) return checked.response;
   if (form.get('decision') === 'deny') {
     return redirectBack(checked.redirect, params, {

@@ -37,6 +37,8 @@ export interface ServerState {
   password: string;
   /** http://127.0.0.1:PORT (no trailing slash). */
   instanceUrl: string;
+  /** Hosts besides loopback the OAuth sign-in page may send the browser back to. */
+  oauthRedirectHosts?: readonly string[];
 }
 
 export function jsonResponse(

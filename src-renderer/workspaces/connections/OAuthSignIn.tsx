@@ -23,6 +23,8 @@ interface Props {
   signedIn: { instanceUrl: string; username: string | null } | null;
   onSignedIn(profile: ProfileSummary, message: string): void;
   onError(error: unknown): void;
+  /** Told when a sign-in starts or stops waiting for the browser (the form holds Save meanwhile). */
+  onWaitingChange?(waiting: boolean): void;
 }
 
 /**
@@ -30,10 +32,23 @@ interface Props {
  * page (a popup in a browser; in Electron the main process opens the system browser) and waits
  * for profiles.oauthFinished.
  */
-export function OAuthSignIn({ profileId, draft, signedIn, onSignedIn, onError }: Props) {
+export function OAuthSignIn({
+  profileId,
+  draft,
+  signedIn,
+  onSignedIn,
+  onError,
+  onWaitingChange,
+}: Props) {
   const [flow, setFlow] = useState<SignInState>({ state: 'idle' });
   const popup = useRef<Window | null>(null);
   const waiting = flow.state === 'waiting';
+  const started = flow.state === 'opening' || waiting;
+  useEffect(() => {
+    onWaitingChange?.(started);
+    // Gone from the form (another sign-in method chosen): nothing here holds Save any more.
+    return () => onWaitingChange?.(false);
+  }, [started, onWaitingChange]);
   // The latest callbacks, read when the event comes: the subscription lives as long as the wait.
   const callbacks = useRef({ onSignedIn, onError });
   useEffect(() => {
@@ -102,6 +117,8 @@ export function OAuthSignIn({ profileId, draft, signedIn, onSignedIn, onError }:
     popup.current?.close();
     popup.current = null;
     setFlow({ state: 'idle' });
+    // The studio stops listening too, so a late answer from the browser saves nothing.
+    api.profiles.oauthCancel().catch((error: unknown) => callbacks.current.onError(error));
   };
 
   return (

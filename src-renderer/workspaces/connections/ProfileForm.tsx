@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, type ConnectionTestResult, type ProfileSummary } from '../../../src-shared/api';
 import { api } from '../../api';
 import { Icon } from '../../components/Icon';
@@ -6,7 +6,9 @@ import {
   LOGIN_URLS,
   SIGN_IN_CHOICES,
   draftFromForm,
+  escapeIsForForm,
   fieldOfProblem,
+  formChanged,
   type ProfileFormValues,
 } from './form-model';
 import { OAuthSignIn } from './OAuthSignIn';
@@ -29,14 +31,34 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'saving' | 'testing' | null>(null);
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  /** A browser sign-in is waiting: it saves the form itself when it finishes. */
+  const [signingIn, setSigningIn] = useState(false);
+  /** Closing was asked while there are edits: "Discard changes?" shows. */
+  const [confirmingClose, setConfirmingClose] = useState(false);
   const editing = Boolean(values.id);
   const isOrg = values.kind === 'salesforce';
+  const changed = formChanged(initial, values);
 
+  const requestClose = useCallback(() => {
+    if (changed) setConfirmingClose(true);
+    else onClose();
+  }, [changed, onClose]);
+
+  // The key handler lives as long as the form; it reads the latest state through this.
+  const escape = useRef({ confirmingClose, requestClose });
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    escape.current = { confirmingClose, requestClose };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!escapeIsForForm(e)) return;
+      // Esc answers the question with "keep editing"; otherwise it asks to close.
+      if (escape.current.confirmingClose) setConfirmingClose(false);
+      else escape.current.requestClose();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
   const set = <K extends keyof ProfileFormValues>(key: K, value: ProfileFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -78,6 +100,9 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // Saving now would take the name the sign-in is about to save under (Enter in a field
+    // submits even though the button is disabled).
+    if (signingIn) return;
     setBusy('saving');
     setFormError(null);
     try {
@@ -159,7 +184,7 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
             type="button"
             className="icon-button"
             aria-label="Close"
-            onClick={onClose}
+            onClick={requestClose}
             title="Close (Esc)"
           >
             <Icon name="close" />
@@ -306,6 +331,7 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
                   signedIn={values.signedIn}
                   onSignedIn={signedIn}
                   onError={showError}
+                  onWaitingChange={setSigningIn}
                 />
               </>
             ) : null}
@@ -360,15 +386,43 @@ export function ProfileForm({ initial, savedSecrets, onSaved, onClose }: Props) 
         ) : null}
         {result ? <TestResultView result={result} /> : null}
 
+        {confirmingClose ? (
+          <div className="discard-confirm" role="alertdialog" aria-label="Discard changes?">
+            <p>Close without saving? Your changes to this form will be lost.</p>
+            <div className="discard-confirm__actions">
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => setConfirmingClose(false)}
+                autoFocus
+              >
+                Keep editing
+              </button>
+              <button
+                type="button"
+                className="button button--small button--danger"
+                onClick={onClose}
+              >
+                Discard changes
+              </button>
+            </div>
+          </div>
+        ) : null}
+
         <footer className="drawer__footer">
           <button type="button" className="button" onClick={test} disabled={busy !== null}>
             {busy === 'testing' ? 'Testing…' : 'Test connection'}
           </button>
           <span className="spacer" />
-          <button type="button" className="button button--quiet" onClick={onClose}>
+          <button type="button" className="button button--quiet" onClick={requestClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={busy !== null}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy !== null || signingIn}
+            title={signingIn ? 'The sign-in saves this profile when it finishes' : undefined}
+          >
             {busy === 'saving' ? 'Saving…' : 'Save'}
           </button>
         </footer>

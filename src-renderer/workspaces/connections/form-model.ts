@@ -190,3 +190,35 @@ export function describeProfile(profile: ProfileSummary): string {
     ? `Embedded Postgres · schema ${profile.schema}`
     : `${profile.connection.url} · schema ${profile.schema}`;
 }
+
+/** Whether closing would lose something: the form would save differently from how it opened. */
+export function formChanged(initial: ProfileFormValues, values: ProfileFormValues): boolean {
+  return JSON.stringify(draftFromForm(initial)) !== JSON.stringify(draftFromForm(values));
+}
+
+/** The parts of a keydown the form's Esc handling reads (a KeyboardEvent has them). */
+export interface EscapeKeyEvent {
+  key: string;
+  defaultPrevented: boolean;
+  target: unknown;
+}
+
+/**
+ * Whether Esc is the form's to act on: not when something inside already used it (an editor's
+ * suggestions, a menu) or when focus is in a control whose own Esc closes its list of choices.
+ */
+export function escapeIsForForm(event: EscapeKeyEvent): boolean {
+  if (event.key !== 'Escape' || event.defaultPrevented) return false;
+  return !isChoiceControl(event.target);
+}
+
+function isChoiceControl(target: unknown): boolean {
+  if (typeof target !== 'object' || target === null) return false;
+  const element = target as { tagName?: unknown; getAttribute?: unknown };
+  if (typeof element.tagName === 'string' && element.tagName.toUpperCase() === 'SELECT') {
+    return true;
+  }
+  if (typeof element.getAttribute !== 'function') return false;
+  const role: unknown = (element.getAttribute as (name: string) => unknown).call(target, 'role');
+  return role === 'combobox' || role === 'listbox';
+}

@@ -22,6 +22,7 @@ import {
   soqlEditorOptions,
 } from './soql-language';
 import { SqlView, useSqlQuery } from './SqlView';
+import { needsRerun } from './org-query-state';
 import { useOrgQuery } from './use-org-query';
 import './query.css';
 
@@ -105,6 +106,7 @@ function initialText(fromHash: string | null): string {
 
 export function QueryWorkspace() {
   const { org } = useActiveProfiles();
+  const [orgKey, setOrgKey] = useState<string | null>(null);
   if (!org) {
     return (
       <div className="workspace">
@@ -128,32 +130,60 @@ export function QueryWorkspace() {
       </div>
     );
   }
-  // A new org means a new catalog and empty results: remount.
-  return <QueryView key={org.id} />;
+  // Another org means a new catalog and empty results: remount. The profile alone does not say
+  // which org it reaches (an edit or a new sign-in may point it elsewhere); the studio's orgKey
+  // does.
+  return (
+    <QueryView
+      key={`${org.id} ${org.updatedAt} ${orgKey ?? ''}`}
+      orgKey={orgKey}
+      onOrgChanged={setOrgKey}
+    />
+  );
 }
 
-function QueryView() {
+/** Calls `changed` when an answer names another org than the one known before it. */
+function orgKeyWatcher(initial: string | null, changed: (orgKey: string) => void) {
+  let known = initial;
+  return (orgKey: string | undefined) => {
+    if (!orgKey) return;
+    const before = known;
+    known = orgKey;
+    if (before !== null && before !== orgKey) changed(orgKey);
+  };
+}
+
+interface QueryViewProps {
+  /** The org this view was made for, when known. */
+  orgKey: string | null;
+  /** The studio answered for another org than this view was made for. */
+  onOrgChanged(orgKey: string): void;
+}
+
+function QueryView({ orgKey, onOrgChanged }: QueryViewProps) {
   const { settings } = useStudio();
   const location = useHashLocation();
   const soqlFromHash = location.workspace === 'query' ? location.params.get('soql') : null;
 
-  const store = useMemo(
-    () =>
-      new DescribeCatalogStore({
-        listObjects: async () => {
-          const { objects } = await api.schema.objects();
-          return objects.map((o): GlobalSObject => ({
-            name: o.name,
-            label: o.label,
-            keyPrefix: o.keyPrefix,
-            custom: o.custom,
-            queryable: o.queryable,
-          }));
-        },
-        describeMany: (objects) => api.schema.describeMany({ objects }),
-      }),
-    [],
-  );
+  // Both props stay the same for the view's life (its key includes orgKey; onOrgChanged is a
+  // state setter), so the store is made once.
+  const store = useMemo(() => {
+    const noteOrg = orgKeyWatcher(orgKey, onOrgChanged);
+    return new DescribeCatalogStore({
+      listObjects: async () => {
+        const answer = await api.schema.objects();
+        noteOrg(answer.orgKey);
+        return answer.objects.map((o): GlobalSObject => ({
+          name: o.name,
+          label: o.label,
+          keyPrefix: o.keyPrefix,
+          custom: o.custom,
+          queryable: o.queryable,
+        }));
+      },
+      describeMany: (objects) => api.schema.describeMany({ objects }),
+    });
+  }, [orgKey, onOrgChanged]);
 
   useEffect(() => {
     registerSoqlLanguage();
@@ -386,6 +416,31 @@ function QueryView() {
               </div>
             ) : null}
 
+            {q.pageError ? (
+              <div className="query-error" role="alert" aria-label="Page error">
+                <pre className="query-error__message">{q.pageError.message}</pre>
+                <div className="query-error__actions">
+                  {needsRerun(q.pageError) ? (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      onClick={() => void orgQuery.run(q.soql, q.all)}
+                    >
+                      Run the query again
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      onClick={() => void orgQuery.more()}
+                    >
+                      Try again
+                    </button>
+                  )}
+                </div>
+              </div>
+            ) : null}
+
             {q.soql && !q.running && !q.error ? (
               <div className="query-status" role="status" aria-label="Result status">
                 <span data-testid="row-count">
@@ -395,7 +450,9 @@ function QueryView() {
                 <span>
                   · {q.apiCalls} API call{q.apiCalls === 1 ? '' : 's'}
                 </span>
-                {q.cursor ? (
+                {q.cursor && q.pageError ? (
+                  <span className="muted">· the next page failed</span>
+                ) : q.cursor ? (
                   <>
                     <span className="muted">
                       · {q.loadingMore ? 'loading more…' : 'scroll for more'}
@@ -427,7 +484,8 @@ function QueryView() {
                 records={q.records}
                 columns={q.columns}
                 ariaLabel="Query results"
-                onScrollNearEnd={q.cursor ? () => void orgQuery.more() : undefined}
+                // After a failed page, only the banner's button asks again (no retry loop).
+                onScrollNearEnd={q.cursor && !q.pageError ? () => void orgQuery.more() : undefined}
               />
             ) : q.running ? (
               <p className="query-hint muted" role="status">

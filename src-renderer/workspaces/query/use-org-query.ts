@@ -1,50 +1,31 @@
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, type QueryPage } from '../../../src-shared/api';
 import { api } from '../../api';
-import { resultColumns, type ResultColumn, type SalesforceRecord } from './result-model';
+import {
+  firstPageLoaded,
+  idleQuery,
+  pageFailed,
+  pageRequested,
+  pagesLoaded,
+  queryFailed,
+  queryStarted,
+  type OrgQueryState,
+  type QueryFailure,
+} from './org-query-state';
 
-export interface OrgQueryState {
-  soql: string;
-  columns: ResultColumn[];
-  records: SalesforceRecord[];
-  totalSize: number;
-  cursor: string | null;
-  /** Milliseconds the org took, summed over the pages loaded. */
-  durationMs: number;
-  apiCalls: number;
-  /** The first page is on its way. */
-  running: boolean;
-  /** A further page (or "load all") is on its way. */
-  loadingMore: boolean;
-  loadingAll: boolean;
-  error: { code: string; message: string } | null;
-}
+export type { OrgQueryState } from './org-query-state';
 
 /** How often "load all" hands the pages it has to the grid. */
 const FLUSH_MS = 400;
 
-const idle: OrgQueryState = {
-  soql: '',
-  columns: [],
-  records: [],
-  totalSize: 0,
-  cursor: null,
-  durationMs: 0,
-  apiCalls: 0,
-  running: false,
-  loadingMore: false,
-  loadingAll: false,
-  error: null,
-};
-
-function asError(error: unknown): { code: string; message: string } {
+function asError(error: unknown): QueryFailure {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** A query against the active org: the first page, more pages on demand, or all of them. */
 export function useOrgQuery(options: { batchSize?: number } = {}) {
-  const [state, setState] = useState<OrgQueryState>(idle);
+  const [state, setState] = useState<OrgQueryState>(idleQuery);
   // Paging reads these across awaits: one page at a time, from the latest cursor.
   const cursorRef = useRef<string | null>(null);
   const pageInFlight = useRef(false);
@@ -57,28 +38,19 @@ export function useOrgQuery(options: { batchSize?: number } = {}) {
       stopAll.current = true;
       cursorRef.current = null;
       pageInFlight.current = true;
-      setState({ ...idle, soql, running: true });
+      setState(queryStarted(soql, all));
       try {
         const page = await api.query.run({ soql, all, batchSize: options.batchSize ?? 2000 });
         if (id !== runId.current) return null;
         cursorRef.current = page.cursor;
         pageInFlight.current = false;
-        setState({
-          ...idle,
-          soql,
-          columns: resultColumns(soql, page.records),
-          records: page.records,
-          totalSize: page.totalSize,
-          cursor: page.cursor,
-          durationMs: page.durationMs,
-          apiCalls: page.apiCalls,
-        });
+        setState(firstPageLoaded(soql, all, page));
         return null;
       } catch (e) {
         if (id !== runId.current) return null;
         pageInFlight.current = false;
         const error = asError(e);
-        setState({ ...idle, soql, error });
+        setState(queryFailed(soql, all, error));
         return error;
       }
     },
@@ -91,26 +63,18 @@ export function useOrgQuery(options: { batchSize?: number } = {}) {
     if (!cursor || pageInFlight.current) return false;
     const id = runId.current;
     pageInFlight.current = true;
-    setState((s) => ({ ...s, loadingMore: true }));
+    setState((s) => pageRequested(s, false));
     try {
       const page = await api.query.more({ cursor });
       if (id !== runId.current) return false;
       cursorRef.current = page.cursor;
       pageInFlight.current = false;
-      setState((s) => ({
-        ...s,
-        records: s.records.concat(page.records),
-        cursor: page.cursor,
-        totalSize: page.totalSize,
-        durationMs: s.durationMs + page.durationMs,
-        apiCalls: s.apiCalls + page.apiCalls,
-        loadingMore: false,
-      }));
+      setState((s) => ({ ...pagesLoaded(s, [page]), loadingMore: false }));
       return page.cursor !== null;
     } catch (e) {
       if (id !== runId.current) return false;
       pageInFlight.current = false;
-      setState((s) => ({ ...s, loadingMore: false, loadingAll: false, error: asError(e) }));
+      setState((s) => pageFailed(s, asError(e)));
       return false;
     }
   }, []);
@@ -124,24 +88,16 @@ export function useOrgQuery(options: { batchSize?: number } = {}) {
     const id = runId.current;
     stopAll.current = false;
     pageInFlight.current = true;
-    setState((s) => ({ ...s, loadingAll: true, loadingMore: true }));
+    setState((s) => pageRequested(s, true));
     let buffer: QueryPage[] = [];
     let flushedAt = performance.now();
     const flush = () => {
       const pages = buffer;
       buffer = [];
       flushedAt = performance.now();
-      if (pages.length === 0) return;
-      const last = pages[pages.length - 1]!;
-      setState((s) => ({
-        ...s,
-        records: s.records.concat(...pages.map((p) => p.records)),
-        cursor: last.cursor,
-        totalSize: last.totalSize,
-        durationMs: pages.reduce((sum, p) => sum + p.durationMs, s.durationMs),
-        apiCalls: pages.reduce((sum, p) => sum + p.apiCalls, s.apiCalls),
-      }));
+      if (pages.length > 0) setState((s) => pagesLoaded(s, pages));
     };
+    let failure: QueryFailure | null = null;
     try {
       while (!stopAll.current && cursorRef.current && id === runId.current) {
         const page = await api.query.more({ cursor: cursorRef.current });
@@ -154,11 +110,14 @@ export function useOrgQuery(options: { batchSize?: number } = {}) {
     } catch (e) {
       if (id !== runId.current) return;
       flush();
-      setState((s) => ({ ...s, error: asError(e) }));
+      failure = asError(e);
     } finally {
       if (id === runId.current) {
         pageInFlight.current = false;
-        setState((s) => ({ ...s, loadingAll: false, loadingMore: false }));
+        const failed = failure;
+        setState((s) =>
+          failed ? pageFailed(s, failed) : { ...s, loadingAll: false, loadingMore: false },
+        );
       }
     }
   }, []);
@@ -171,7 +130,7 @@ export function useOrgQuery(options: { batchSize?: number } = {}) {
     runId.current++;
     cursorRef.current = null;
     pageInFlight.current = false;
-    setState(idle);
+    setState(idleQuery);
   }, []);
 
   return { state, run, more, loadAll, stop, clear };
