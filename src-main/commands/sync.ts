@@ -54,6 +54,8 @@ const LIVE_ORG_WAYS =
   '--org NAME (a saved profile), --instance-url and --access-token, or ' +
   '--login-url/--username/--password (or the SF_* variables)';
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Exit code after a second stop signal: 128 + SIGINT, as shells report an interrupted command. */
+const EXIT_INTERRUPTED = 130;
 /** Connections of the engine's pool: readers, the writer and the bookkeeping share it. */
 const ENGINE_POOL_SIZE = 6;
 
@@ -79,7 +81,7 @@ be stopped, or killed, at any moment and started again.
                    (see connect-studio trigger-log list --state FAILED) or a mapping failed
   --json           without --once: print each event as one JSON object per line
 Without --once it runs until Ctrl+C (SIGINT) or SIGTERM, printing what it does, then stops
-cleanly and exits 0.
+cleanly and exits 0. A second Ctrl+C while it stops exits at once with 130.
 
 ${DB_OPTIONS_HELP}
 
@@ -400,10 +402,23 @@ async function runOnce(engine: SyncEngine, io: CliIo): Promise<number> {
 }
 
 async function runUntilStopped(engine: SyncEngine, io: CliIo, json: boolean): Promise<number> {
-  // A signal that arrives while the engine starts is honoured once it runs.
+  // A signal that arrives while the engine starts is honoured once it runs. A second one does
+  // not wait for the engine: what it was sending stays PENDING and goes out on the next run.
   let stopRequested: (() => void) | undefined;
   const stopped = new Promise<void>((resolveStop) => (stopRequested = resolveStop));
-  const onSignal = () => stopRequested?.();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      stopRequested?.();
+      return;
+    }
+    io.stderr(
+      `connect-studio: second stop signal (${signal}): exiting now without waiting for the sync ` +
+        'to stop; changes on their way to Salesforce are sent again on the next run.\n',
+    );
+    process.exit(EXIT_INTERRUPTED);
+  };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const unsubscribe = engine.subscribe(
     eventPrinter((line) => io.stdout(`${line}\n`), { json, quiet: false }),

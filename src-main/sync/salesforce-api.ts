@@ -16,6 +16,7 @@ import { parseCsv, writeCsv } from './bulk-csv';
 import {
   SalesforceCallError,
   type BulkQueryPage,
+  type BulkWaitOptions,
   type CollectionOperation,
   type IngestOperation,
   type IngestOutcome,
@@ -38,9 +39,14 @@ export interface SalesforceApiOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * How a Bulk call may be stopped. These options are ours, beyond the SalesforceApi contract
+ * (which the lead owns): callers that know this client pass them through a variable.
+ */
 const MAX_COLLECTION_RECORDS = 200;
 const POLL_FIRST_MS = 50;
 const POLL_MAX_MS = 1_000;
+const BULK_MAX_WAIT_MS = 10 * 60_000;
 
 interface SendRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -52,6 +58,8 @@ interface SendRequest {
   headers?: Record<string, string>;
   /** Sending it twice does no harm; false: an ambiguous failure is not retried. */
   idempotent: boolean;
+  /** Stops the request (and its retries) when aborted; the call rejects with abortReason(). */
+  signal?: AbortSignal;
 }
 
 interface SendResponse {
@@ -252,7 +260,7 @@ class RestSalesforceApi implements SalesforceApi {
 
   async bulkQuery(
     soql: string,
-    options: { all?: boolean } = {},
+    options: { all?: boolean } & BulkWaitOptions = {},
   ): Promise<{ jobId: string; records: number }> {
     const created = await this.sendJson<JobInfo>({
       method: 'POST',
@@ -266,8 +274,9 @@ class RestSalesforceApi implements SalesforceApi {
       }),
       // A second query job reads the same data; an abandoned one costs nothing.
       idempotent: true,
+      ...signalOf(options),
     });
-    const done = await this.waitForJob('query', created.id);
+    const done = await this.waitForJob('query', created.id, false, options);
     return { jobId: done.id, records: done.numberRecordsProcessed ?? 0 };
   }
 
@@ -304,7 +313,7 @@ class RestSalesforceApi implements SalesforceApi {
     operation: IngestOperation,
     objectName: string,
     rows: Array<Record<string, string | null>>,
-    options: { externalIdField?: string } = {},
+    options: { externalIdField?: string } & BulkWaitOptions = {},
   ): Promise<IngestOutcome> {
     if (operation === 'insert') {
       throw new SalesforceCallError(
@@ -349,6 +358,7 @@ class RestSalesforceApi implements SalesforceApi {
       }),
       // An extra Open job holds no data and is never processed.
       idempotent: true,
+      ...signalOf(options),
     });
     const jobPath = `/jobs/ingest/${encodeURIComponent(job.id)}`;
     await this.send({
@@ -358,9 +368,12 @@ class RestSalesforceApi implements SalesforceApi {
       contentType: 'text/csv',
       // update, upsert and delete give the same outcome when applied twice.
       idempotent: true,
+      ...signalOf(options),
     });
-    await this.closeIngestJob(jobPath);
-    const done = await this.waitForJob('ingest', job.id, true);
+    await this.closeIngestJob(jobPath, options.signal);
+    // Stopped from here on, the job may still run to its end in Salesforce: its rows are sent
+    // again later, which update, upsert and delete can bear.
+    const done = await this.waitForJob('ingest', job.id, true, options);
     const processed = done.numberRecordsProcessed ?? 0;
     const failedCount = done.numberRecordsFailed ?? 0;
     if (done.state === 'Failed' && processed === 0) {
@@ -428,19 +441,25 @@ class RestSalesforceApi implements SalesforceApi {
     };
   }
 
-  private async closeIngestJob(jobPath: string): Promise<void> {
+  private async closeIngestJob(jobPath: string, signal: AbortSignal | undefined): Promise<void> {
     try {
       await this.send({
         method: 'PATCH',
         path: jobPath,
         body: JSON.stringify({ state: 'UploadComplete' }),
         idempotent: true,
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       // A retried close whose first try went through is refused (the job is no longer Open);
       // the job is then on its way, which is all we wanted.
       if (!(error instanceof SalesforceCallError) || error.kind !== 'permanent') throw error;
-      const info = await this.sendJson<JobInfo>({ method: 'GET', path: jobPath, idempotent: true });
+      const info = await this.sendJson<JobInfo>({
+        method: 'GET',
+        path: jobPath,
+        idempotent: true,
+        ...(signal ? { signal } : {}),
+      });
       if (info.state === 'Open' || info.state === 'Aborted') throw error;
     }
   }
@@ -458,30 +477,57 @@ class RestSalesforceApi implements SalesforceApi {
     return parseCsv(answer.text);
   }
 
-  /** Polls a job until it has finished: 50 ms, then longer, up to 1 s between looks. */
+  /**
+   * Polls a job until it has finished: 50 ms, then longer, up to 1 s between looks. Gives up
+   * after `maxWaitMs` (a status look under way is cut off too), or at once when `signal` aborts.
+   */
   private async waitForJob(
     kind: 'query' | 'ingest',
     jobId: string,
-    acceptFailed = false,
+    acceptFailed: boolean,
+    wait: BulkWaitOptions,
   ): Promise<JobInfo> {
-    let interval = POLL_FIRST_MS;
-    for (;;) {
-      const info = await this.sendJson<JobInfo>({
-        method: 'GET',
-        path: `/jobs/${kind}/${encodeURIComponent(jobId)}`,
-        idempotent: true,
-      });
-      if (info.state === 'JobComplete') return info;
-      if (info.state === 'Failed' && acceptFailed) return info;
-      if (info.state === 'Failed' || info.state === 'Aborted') {
-        throw new SalesforceCallError(
-          'permanent',
-          kind === 'query' ? 'BULK_QUERY_FAILED' : 'BULK_JOB_FAILED',
-          `The Bulk ${kind} job ${jobId} ended ${info.state}: ${info.errorMessage ?? 'no reason given'}.`,
-        );
+    const maxWaitMs = wait.maxWaitMs ?? BULK_MAX_WAIT_MS;
+    const stop = new AbortController();
+    const timer = setTimeout(
+      () =>
+        stop.abort(
+          new SalesforceCallError(
+            'retryable',
+            'BULK_JOB_TIMEOUT',
+            `The Bulk ${kind} job ${jobId} did not finish within ${describeWait(maxWaitMs)}; ` +
+              'it is left to Salesforce and the work is tried again later.',
+          ),
+        ),
+      maxWaitMs,
+    );
+    const onAbort = () => stop.abort(abortReason(wait.signal));
+    if (wait.signal?.aborted) onAbort();
+    wait.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      let interval = POLL_FIRST_MS;
+      for (;;) {
+        const info = await this.sendJson<JobInfo>({
+          method: 'GET',
+          path: `/jobs/${kind}/${encodeURIComponent(jobId)}`,
+          idempotent: true,
+          signal: stop.signal,
+        });
+        if (info.state === 'JobComplete') return info;
+        if (info.state === 'Failed' && acceptFailed) return info;
+        if (info.state === 'Failed' || info.state === 'Aborted') {
+          throw new SalesforceCallError(
+            'permanent',
+            kind === 'query' ? 'BULK_QUERY_FAILED' : 'BULK_JOB_FAILED',
+            `The Bulk ${kind} job ${jobId} ended ${info.state}: ${info.errorMessage ?? 'no reason given'}.`,
+          );
+        }
+        await untilAborted(this.sleep(interval), stop.signal);
+        interval = Math.min(POLL_MAX_MS, interval * 2);
       }
-      await this.sleep(interval);
-      interval = Math.min(POLL_MAX_MS, interval * 2);
+    } finally {
+      clearTimeout(timer);
+      wait.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -505,11 +551,13 @@ class RestSalesforceApi implements SalesforceApi {
   private async send(request: SendRequest): Promise<SendResponse> {
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
+      if (request.signal?.aborted) throw abortReason(request.signal);
       const token = this.conn.accessToken ?? '';
       let failure: unknown;
       try {
         return await this.sendOnce(request, token);
       } catch (error) {
+        if (request.signal?.aborted) throw abortReason(request.signal);
         failure = error;
       }
       const classified = classifySalesforceFailure(failure);
@@ -564,7 +612,10 @@ class RestSalesforceApi implements SalesforceApi {
           attempt,
         );
       }
-      await this.sleep(backoffDelay(attempt, this.backoffBaseMs, this.backoffMaxMs));
+      await untilAborted(
+        this.sleep(backoffDelay(attempt, this.backoffBaseMs, this.backoffMaxMs)),
+        request.signal,
+      );
     }
   }
 
@@ -602,6 +653,8 @@ class RestSalesforceApi implements SalesforceApi {
       () => controller.abort(new RequestTimeoutError(this.requestTimeoutMs)),
       this.requestTimeoutMs,
     );
+    const onStop = () => controller.abort(abortReason(request.signal));
+    request.signal?.addEventListener('abort', onStop, { once: true });
     this.callsMade++;
     try {
       const headers: Record<string, string> = {
@@ -632,6 +685,7 @@ class RestSalesforceApi implements SalesforceApi {
       return { status: response.status, headers: response.headers, text };
     } finally {
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onStop);
     }
   }
 
@@ -640,6 +694,47 @@ class RestSalesforceApi implements SalesforceApi {
     const match = /api-usage=(\d+)\/(\d+)/.exec(header);
     if (match) this.dailyUsage = { used: Number(match[1]), max: Number(match[2]) };
   }
+}
+
+/** The signal of a Bulk call's options, as a SendRequest field. */
+function signalOf(options: BulkWaitOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+/** Why a stopped call stopped: the signal's reason when it is ours, else 'ABORTED'. */
+function abortReason(signal: AbortSignal | undefined): SalesforceCallError {
+  if (signal?.reason instanceof SalesforceCallError) return signal.reason;
+  return new SalesforceCallError(
+    'retryable',
+    'ABORTED',
+    'The Salesforce call was stopped before it finished (the sync is stopping).',
+  );
+}
+
+/** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function describeWait(ms: number): string {
+  const minutes = ms / 60_000;
+  if (!Number.isInteger(minutes) || minutes < 1) return `${ms} ms`;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 interface QueryAnswer {

@@ -89,7 +89,10 @@ export interface SalesforceApi {
   count(soql: string, options?: { all?: boolean }): Promise<number>;
 
   /** Creates a Bulk 2.0 query (queryAll with `all`) job and waits until it is JobComplete. */
-  bulkQuery(soql: string, options?: { all?: boolean }): Promise<{ jobId: string; records: number }>;
+  bulkQuery(
+    soql: string,
+    options?: { all?: boolean } & BulkWaitOptions,
+  ): Promise<{ jobId: string; records: number }>;
   /** One page of a finished job's results; `locator` null for the first page. */
   bulkQueryPage(jobId: string, locator: string | null, maxRecords: number): Promise<BulkQueryPage>;
 
@@ -115,8 +118,16 @@ export interface SalesforceApi {
     operation: IngestOperation,
     objectName: string,
     rows: Array<Record<string, string | null>>,
-    options?: { externalIdField?: string },
+    options?: { externalIdField?: string } & BulkWaitOptions,
   ): Promise<IngestOutcome>;
+}
+
+/** How long a Bulk call may wait for its job, and how to stop it (engine stop, drain abort). */
+export interface BulkWaitOptions {
+  /** Aborting stops the call (its requests and its wait): it rejects with 'ABORTED' (retryable). */
+  signal?: AbortSignal;
+  /** The longest wait for the job to finish (default 10 minutes), then 'BULK_JOB_TIMEOUT' (retryable). */
+  maxWaitMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +252,10 @@ export interface DrainResult {
   /** Rows MERGED into another row's write (merged writes). */
   merged: number;
   ignored: number;
-  /** Rows left NEW to be tried again (retryable failures). */
+  /**
+   * Rows this drain put back to NEW for another try, plus every record the writer still holds
+   * back for a retry backoff from earlier drains (one each): zero means nothing waits to retry.
+   */
   retrying: number;
 }
 
@@ -252,6 +266,11 @@ export interface TriggerLogWriter {
    * retry backoff stay NEW). Rows claimed by an engine that died are reclaimed first.
    */
   drain(signal: AbortSignal): Promise<DrainResult>;
+  /**
+   * When the earliest record held back for a retry backoff may be sent again (epoch ms; may be
+   * past), or undefined when none is held. A drain before then leaves those records NEW.
+   */
+  nextRetryAt(): number | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { useActiveProfiles } from '../state/studio';
 import { filterObjects } from '../workspaces/schema/object-filter';
-import { useObjectList } from '../workspaces/schema/object-store';
+import { orgStateKey, useObjectList } from '../workspaces/schema/object-store';
 import { CustomBadge, Highlight, MappedBadge, Spinner } from '../workspaces/schema/ObjectBits';
 import './ObjectPalette.css';
 
@@ -17,7 +17,7 @@ interface Props {
 /** Ctrl/Cmd+K: jump to any object of the active org by name or label. */
 export function ObjectPalette({ onClose, onPick }: Props) {
   const { org } = useActiveProfiles();
-  const list = useObjectList(org?.id ?? null);
+  const list = useObjectList(orgStateKey(org));
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listId = useId();

@@ -427,6 +427,65 @@ describe('sync until stopped', () => {
   });
 });
 
+describe('sync stopped twice', () => {
+  it('a second SIGINT while it stops exits at once with code 130 and says so', async () => {
+    const server = await startCliServer([
+      'sync',
+      ...org(),
+      ...db(),
+      '--schema',
+      'sync_twice',
+      '--mappings',
+      mappingFile(),
+      '--json',
+    ]);
+    // Wait for the load and the first polls, then make the org slow and give the writer a
+    // change: the engine then has a request out that takes seconds, and a first SIGINT waits.
+    const status = async () =>
+      (
+        await pool
+          .query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM sync_twice._trigger_log WHERE state = 'PENDING'`,
+          )
+          .catch(() => ({ rows: [{ n: 0 }] }))
+      ).rows[0]?.n ?? 0;
+    const unpolled = async () =>
+      (
+        await pool
+          .query<{ n: number }>(
+            `SELECT CASE WHEN count(*) = 0 THEN -1 ELSE count(*)::int - count(last_poll_at)::int END AS n
+               FROM sync_twice._connect_studio_sync`,
+          )
+          .catch(() => ({ rows: [{ n: -1 }] }))
+      ).rows[0]?.n ?? -1;
+    for (let waited = 0; waited < 30_000 && (await unpolled()) !== 0; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await unpolled()).toBe(0);
+    local().org.faults.set({ latencyMs: 8_000 });
+    try {
+      await pool.query('INSERT INTO sync_twice.account (name, external_id__c) VALUES ($1, $2)', [
+        'Slow to send',
+        randomUUID(),
+      ]);
+      for (let waited = 0; waited < 5_000 && (await status()) === 0; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await status()).toBe(1);
+      const started = Date.now();
+      const exited = server.stop('SIGINT');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await Promise.race([exited, 'still stopping'])).toBe('still stopping');
+      const exit = await server.stop('SIGINT');
+      expect(exit).toEqual({ code: 130, signal: null });
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(server.stderr()).toMatch(/second stop signal/i);
+    } finally {
+      local().org.faults.set({});
+    }
+  });
+});
+
 describe('demo', () => {
   it('comes up on a fresh user-data folder, answers its URL with the token, and stops on SIGTERM', async () => {
     const userData = sharedTempDir('connect-studio-demo-');

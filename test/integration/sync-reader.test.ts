@@ -15,6 +15,7 @@ import type {
 } from '../../src-main/sync/types';
 import { readMappingBookkeeping, updateBookkeeping } from '../../src-main/sync/bookkeeping';
 import { createMappingReader } from '../../src-main/sync/reader';
+import { prefetch } from '../../src-main/sync/reader/pages';
 import { createSalesforceApi } from '../../src-main/sync/salesforce-api';
 import { qualifiedName, type Mapping } from '../../src-shared/mapping';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
@@ -838,5 +839,46 @@ describe('reload', () => {
       `SELECT min(id)::int AS low FROM ${h.contact.qualifiedTable}`,
     );
     expect(ids.rows[0].low).toBeGreaterThan(first.loaded);
+  });
+});
+
+describe('prefetch', () => {
+  it('closes its source when the consumer stops early, after the page already asked for', async () => {
+    const steps: string[] = [];
+    async function* source() {
+      try {
+        for (let page = 1; ; page++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          steps.push(`fetched ${page}`);
+          yield page;
+        }
+      } finally {
+        steps.push('closed');
+      }
+    }
+    for await (const page of prefetch(source())) {
+      if (page === 2) break;
+    }
+    // Page 3 was on its way when the consumer stopped: it lands, then the source closes.
+    expect(steps).toEqual(['fetched 1', 'fetched 2', 'fetched 3', 'closed']);
+  });
+
+  it('closes its source when the consumer fails', async () => {
+    let closed = false;
+    async function* source() {
+      try {
+        yield* [1, 2, 3];
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(
+      (async () => {
+        for await (const page of prefetch(source())) {
+          if (page === 1) throw new Error('the consumer failed');
+        }
+      })(),
+    ).rejects.toThrow('the consumer failed');
+    expect(closed).toBe(true);
   });
 });

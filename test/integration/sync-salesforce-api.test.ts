@@ -441,6 +441,59 @@ describe('Bulk 2.0 ingest', () => {
   });
 });
 
+describe('waiting for a Bulk job', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('gives up after the longest wait with a retryable BULK_JOB_TIMEOUT', async () => {
+    const api = createSalesforceApi(conn, FAST);
+    // Every status look takes 400 ms: longer than the 150 ms the call may wait for its job.
+    local().org.faults.set({ latencyMs: 400 });
+    const started = Date.now();
+    const error = await expectCallError(
+      api.bulkQuery("SELECT Id FROM Account WHERE Name LIKE 'Paged 0000%'", { maxWaitMs: 150 }),
+    );
+    expect(error).toMatchObject({ kind: 'retryable', errorCode: 'BULK_JOB_TIMEOUT' });
+    expect(error.message).toMatch(/did not finish within/);
+    // The job's creation (400 ms) and at most the 150 ms wait, not a finished status look.
+    expect(Date.now() - started).toBeLessThan(750);
+  });
+
+  it('an ingest stops when its signal is aborted, and sends nothing after', async () => {
+    const api = createSalesforceApi(conn, FAST);
+    local().org.faults.set({ latencyMs: 300 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = api.ingest(
+      'upsert',
+      'Account',
+      [{ External_ID__c: 'ABORTED-1', Name: 'Aborted ingest' }],
+      { externalIdField: 'External_ID__c', signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 450); // during the upload, the second request
+    const error = await expectCallError(call);
+    expect(error).toMatchObject({ kind: 'retryable', errorCode: 'ABORTED' });
+    expect(Date.now() - started).toBeLessThan(700);
+    const calls = api.callsMade;
+    expect(calls).toBe(2);
+    await sleep(400);
+    expect(api.callsMade).toBe(calls);
+  });
+
+  it('a Bulk query stops waiting for its job when its signal is aborted', async () => {
+    const api = createSalesforceApi(conn, FAST);
+    local().org.faults.set({ latencyMs: 300 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = api.bulkQuery("SELECT Id FROM Account WHERE Name LIKE 'Paged 0000%'", {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 400); // during the first status look
+    const error = await expectCallError(call);
+    expect(error.errorCode).toBe('ABORTED');
+    expect(Date.now() - started).toBeLessThan(550);
+  });
+});
+
 describe('faults', () => {
   it('retries 503 answers until the request goes through', async () => {
     const api = createSalesforceApi(conn, FAST);

@@ -310,6 +310,30 @@ describe('several engines on one trigger log', () => {
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
   });
 
+  it('an abort during a Bulk job stops the wait at once; its rows go back to NEW', async () => {
+    const w = await world();
+    const prefix = ext('BULKSTOP');
+    const keys = Array.from({ length: 20 }, (_, i) => `${prefix}-${i}`);
+    await appInsertAccounts(w.world, keys);
+    const writer = await writerFor(w, { settings: { bulkWriteThreshold: 5 } });
+    // Each request of the ingest job takes 400 ms: the job needs about six of them.
+    local().org.faults.set({ latencyMs: 400 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 600);
+    const started = Date.now();
+    const stopped = await writer.writer.drain(controller.signal);
+    const tookMs = Date.now() - started;
+    local().org.faults.set({});
+    expect(tookMs).toBeLessThan(1_200);
+    expect(stopped).toMatchObject({ claimed: 20, succeeded: 0, failed: 0, retrying: 0 });
+    expect(new Set((await states(w.world)).map((l) => l.state))).toEqual(new Set(['NEW']));
+    await sleep(500); // the upload the abort cut off is still in the org's latency
+    expect(await writer.drain()).toMatchObject({ claimed: 20, succeeded: 20 });
+    const counts = await orgCounts('Account', prefix);
+    expect(counts.size).toBe(20);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+  });
+
   it("leaves a paused mapping's rows NEW", async () => {
     const w = await world();
     const paused = new Set(['contact']);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openPool } from '../../src-main/postgres';
 import { buildMappingContexts, type MappingContext } from '../../src-main/sync/context';
 import { createSalesforceApi } from '../../src-main/sync/salesforce-api';
@@ -8,7 +8,6 @@ import type {
   EngineSettings,
   SalesforceApi,
   SyncEvent,
-  TriggerLogWriter,
 } from '../../src-main/sync/types';
 import {
   archiveTriggerLog,
@@ -17,6 +16,7 @@ import {
   retryTriggerLogRows,
   triggerLogCounts,
 } from '../../src-main/sync/trigger-log';
+import { createMappingReader } from '../../src-main/sync/reader';
 import { createTriggerLogWriter } from '../../src-main/sync/writer';
 import { createMapping, type Mapping, type WriteAlgorithm } from '../../src-shared/mapping';
 import { useEmbeddedPostgres } from '../support/embedded-postgres';
@@ -36,7 +36,7 @@ interface Harness {
   pool: pg.Pool;
   contexts: MappingContext[];
   api: SalesforceApi;
-  writer: TriggerLogWriter;
+  writer: ReturnType<typeof createTriggerLogWriter>;
   events: SyncEvent[];
   lease: pg.Client;
   drain(): Promise<DrainResult>;
@@ -73,6 +73,7 @@ async function harness(
     writeAlgorithm?: WriteAlgorithm;
     settings?: Partial<EngineSettings>;
     retryBackoffMs?: { base: number; max: number };
+    api?: SalesforceApi;
   } = {},
 ): Promise<Harness> {
   const writeAlgorithm = options.writeAlgorithm ?? 'merged';
@@ -88,7 +89,9 @@ async function harness(
     world.schemaName,
   );
   expect(problems).toEqual([]);
-  const api = createSalesforceApi(await local().connect(), { backoffBaseMs: 1, backoffMaxMs: 5 });
+  const api =
+    options.api ??
+    createSalesforceApi(await local().connect(), { backoffBaseMs: 1, backoffMaxMs: 5 });
   const events: SyncEvent[] = [];
   const leaseKey = ++leaseCounter;
   // The engine holds its lease lock on a connection of its own for as long as it runs.
@@ -139,12 +142,10 @@ async function harness(
   return h;
 }
 
+// Each test's harness closes with it: the embedded Postgres has a bounded number of connections.
 afterEach(async () => {
   local().org.faults.set({});
-});
-
-afterAll(async () => {
-  for (const h of harnesses) {
+  for (const h of harnesses.splice(0)) {
     await h.lease.end().catch(() => {});
     await h.pool.end().catch(() => {});
     await h.world.close();
@@ -400,8 +401,8 @@ describe('a parent that has to be retried', () => {
       `INSERT INTO $S.contact (lastname, external_id__c, account__external_id__c) VALUES ('Later kid', $1, $2)`,
       [contactKey, accountKey],
     );
-    // The account is held back for its backoff, so this drain sees only the contact.
-    expect(await h.drain()).toMatchObject({ claimed: 1, succeeded: 0, failed: 0, retrying: 1 });
+    // The account is held back for its backoff, so this drain sees only the contact; both wait.
+    expect(await h.drain()).toMatchObject({ claimed: 1, succeeded: 0, failed: 0, retrying: 2 });
     expect((await h.log())[1]?.sf_message).toMatch(/^WAITING_FOR_PARENT: /);
     await backoff();
     expect(await h.drain()).toMatchObject({ claimed: 2, succeeded: 2 });
@@ -412,6 +413,25 @@ describe('a parent that has to be retried', () => {
       `SELECT AccountId FROM Contact WHERE External_ID__c = '${contactKey}'`,
     );
     expect(record.AccountId).toBe(account.sfid);
+  });
+
+  it('a drain that only sees a held-back record still reports it, and when it is due', async () => {
+    const h = await harness({ retryBackoffMs: BACKOFF });
+    const key = ext('HELD');
+    await app(h, `INSERT INTO $S.account (name, external_id__c) VALUES ('Held', $1)`, [key]);
+    lockAccountOnce();
+    const before = Date.now();
+    expect(await h.drain()).toMatchObject({ claimed: 1, retrying: 1 });
+    const due = h.writer.nextRetryAt();
+    // Jittered backoff: between half and all of the 1 s base.
+    expect(due).toBeGreaterThanOrEqual(before + 500);
+    expect(due).toBeLessThanOrEqual(Date.now() + 1_000);
+    // The record is held back, so this drain claims nothing; its row is still to be sent.
+    expect(await h.drain()).toMatchObject({ claimed: 0, retrying: 1 });
+    expect((await h.log()).map((l) => l.state)).toEqual(['NEW']);
+    await backoff();
+    expect(await h.drain()).toMatchObject({ claimed: 1, succeeded: 1, retrying: 0 });
+    expect(h.writer.nextRetryAt()).toBeUndefined();
   });
 
   it('the circular reference completes when the second update has to wait', async () => {
@@ -702,6 +722,167 @@ describe('failures, per record', () => {
     await app(h, `INSERT INTO $S.account (name, external_id__c) VALUES ('Quiet', $1)`, [ext('Q')]);
     await h.drain();
     expect(await h.log()).toHaveLength(1);
+  });
+});
+
+const taskMapping = () =>
+  createMapping('Task', {
+    access: 'read_write',
+    fields: ['Id', 'IsDeleted', 'SystemModstamp', 'Subject'],
+  });
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a row deleted and inserted again with the same unique identifier', () => {
+  for (const writeAlgorithm of ['merged', 'ordered'] as const) {
+    it(`${writeAlgorithm}: one transaction; the org keeps one record, the new row's`, async () => {
+      const h = await harness({ writeAlgorithm });
+      const key = ext('AGAIN');
+      await app(h, `INSERT INTO $S.account (name, external_id__c) VALUES ('First', $1)`, [key]);
+      await h.drain();
+      const first = await h.row('account', 'external_id__c = $1', [key]);
+      await appTransaction(h, [
+        [`DELETE FROM $S.account WHERE external_id__c = $1`, [key]],
+        [`INSERT INTO $S.account (name, external_id__c) VALUES ('Second', $1)`, [key]],
+      ]);
+      expect(await h.drain()).toMatchObject({ claimed: 2, succeeded: 2, failed: 0 });
+      const records = await query<{ Id: string; Name: string }>(
+        h,
+        `SELECT Id, Name FROM Account WHERE External_ID__c = '${key}'`,
+      );
+      expect(records.map((r) => r.Name)).toEqual(['Second']);
+      const second = await h.row('account', 'external_id__c = $1', [key]);
+      expect(second.sfid).toBe(records[0]?.Id);
+      expect(second.sfid).not.toBe(first.sfid);
+    });
+  }
+
+  it('ordered: the old row updated, then deleted, in a later round than the new insert', async () => {
+    const h = await harness({ writeAlgorithm: 'ordered' });
+    const key = ext('LATERDEL');
+    await app(h, `INSERT INTO $S.account (name, external_id__c) VALUES ('First', $1)`, [key]);
+    await h.drain();
+    await appTransaction(h, [
+      [`UPDATE $S.account SET name = 'Renamed' WHERE external_id__c = $1`, [key]],
+      [`DELETE FROM $S.account WHERE external_id__c = $1`, [key]],
+      [`INSERT INTO $S.account (name, external_id__c) VALUES ('Second', $1)`, [key]],
+    ]);
+    expect(await h.drain()).toMatchObject({ claimed: 3, succeeded: 3, failed: 0 });
+    const records = await query<{ Id: string; Name: string }>(
+      h,
+      `SELECT Id, Name FROM Account WHERE External_ID__c = '${key}'`,
+    );
+    expect(records.map((r) => r.Name)).toEqual(['Second']);
+    expect((await h.row('account', 'external_id__c = $1', [key])).sfid).toBe(records[0]?.Id);
+  });
+});
+
+describe('a row deleted while its insert is on its way', () => {
+  it('the record created for it is deleted by the next drain; a poll brings nothing back', async () => {
+    const h = await harness({ mappings: [...accountContactMappings(), taskMapping()] });
+    const task = h.contexts.find((c) => c.objectName === 'Task')!;
+    const reader = createMappingReader({
+      pool: h.pool,
+      salesforce: h.api,
+      settings: settingsFor(h.world.schemaName, 'merged'),
+      emit: () => {},
+    });
+    await reader.ensureLoaded(task, new AbortController().signal);
+    const subject = ext('Deleted in flight');
+    await app(h, `INSERT INTO $S.task (subject) VALUES ($1)`, [subject]);
+    local().org.faults.set({ latencyMs: 1_500 });
+    const draining = h.drain();
+    await until('the insert to be claimed', async () => (await h.log())[0]?.state === 'PENDING');
+    // The create is on its way to the org (1.5 s) when the application deletes the row.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await app(h, `DELETE FROM $S.task WHERE subject = $1`, [subject]);
+    await draining;
+    local().org.faults.set({});
+    await h.drain();
+    expect(await query(h, `SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
+    const log = await h.log();
+    expect(log.map((l) => [l.action, l.state])).toEqual([
+      ['INSERT', 'SUCCESS'],
+      ['DELETE', 'IGNORED'],
+      ['DELETE', 'SUCCESS'],
+    ]);
+    await reader.poll(task, new AbortController().signal);
+    expect((await app(h, `SELECT id FROM $S.task WHERE subject = $1`, [subject])).rows).toEqual([]);
+  });
+});
+
+describe('results that cannot be written at once', () => {
+  it('are tried again, kept when Postgres keeps refusing, and a sent create is never sent twice', async () => {
+    const h = await harness({ mappings: [...accountContactMappings(), taskMapping()] });
+    const subject = ext('Unwritten');
+    // Refuses the first four updates of the task table: the results transaction fails.
+    await app(h, `CREATE SEQUENCE $S.refusals`);
+    await app(
+      h,
+      `CREATE FUNCTION $S.refuse_results() RETURNS trigger LANGUAGE plpgsql AS $f$
+       BEGIN
+         IF nextval('$S.refusals') <= 4 THEN RAISE EXCEPTION 'refused for the test'; END IF;
+         RETURN NEW;
+       END $f$`,
+    );
+    await app(
+      h,
+      `CREATE TRIGGER refuse_results BEFORE UPDATE ON $S.task
+         FOR EACH ROW EXECUTE FUNCTION $S.refuse_results()`,
+    );
+    await app(h, `INSERT INTO $S.task (subject) VALUES ($1)`, [subject]);
+    await expect(h.drain()).rejects.toThrow(/refused for the test/);
+    // Three tries, then the drain stops with the row still PENDING under this engine's key.
+    expect((await app(h, `SELECT last_value::int AS n FROM $S.refusals`)).rows[0]).toEqual({
+      n: 3,
+    });
+    expect((await h.log()).map((l) => l.state)).toEqual(['PENDING']);
+
+    // The next drain writes the kept results first (once more refused, then written).
+    expect(await h.drain()).toMatchObject({ claimed: 0 });
+    const tasks = await query<{ Id: string }>(
+      h,
+      `SELECT Id FROM Task WHERE Subject = '${subject}'`,
+    );
+    expect(tasks).toHaveLength(1);
+    expect((await h.row('task', 'subject = $1', [subject])).sfid).toBe(tasks[0]?.Id);
+    expect((await h.log()).map((l) => l.state)).toEqual(['SUCCESS']);
+  });
+});
+
+describe('ordered writes after a create that got no answer', () => {
+  it("the same record's later change is not sent as a second create", async () => {
+    const api = createSalesforceApi(await local().connect(), {
+      requestTimeoutMs: 150,
+      maxAttempts: 2,
+      backoffBaseMs: 1,
+      backoffMaxMs: 5,
+    });
+    const h = await harness({
+      mappings: [...accountContactMappings(), taskMapping()],
+      writeAlgorithm: 'ordered',
+      api,
+    });
+    const prefix = ext('Unanswered');
+    await app(h, `INSERT INTO $S.task (subject) VALUES ($1)`, [`${prefix} first`]);
+    await app(h, `UPDATE $S.task SET subject = $1`, [`${prefix} second`]);
+    local().org.faults.set({ latencyMs: 400 });
+    const calls = api.callsMade;
+    expect(await h.drain()).toMatchObject({ claimed: 2, succeeded: 0, failed: 2 });
+    expect(api.callsMade - calls).toBe(1);
+    local().org.faults.set({});
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the org finishes the create
+    const log = await h.log();
+    expect(log.map((l) => l.state)).toEqual(['FAILED', 'FAILED']);
+    expect(log[0]?.sf_message).toMatch(/^REQUEST_TIMEOUT: .*may have created the record/);
+    expect(log[1]?.sf_message).toBe(log[0]?.sf_message);
+    expect(await query(h, `SELECT Id FROM Task WHERE Subject LIKE '${prefix}%'`)).toHaveLength(1);
   });
 });
 

@@ -242,6 +242,7 @@ export async function runInitialLoad(
         : bulkPages(salesforce, load, (afterId) => loadSoql(shape, afterId), {
             pageSize: settings.bulkPageSize,
             lastIdOf: bulkLastId,
+            signal,
           });
     // Pages are encoded as they arrive, inside the prefetch: page n+1 becomes COPY text
     // while Postgres is still busy with page n.

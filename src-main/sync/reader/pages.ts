@@ -57,13 +57,18 @@ export async function* bulkPages(
     pageSize: number;
     maxRestarts?: number;
     lastIdOf?: (page: BulkQueryPage) => string | null;
+    /** Stops waiting for a Bulk job when aborted. */
+    signal?: AbortSignal;
   },
 ): AsyncGenerator<SourcePage> {
   let { jobId, locator, lastId } = cursor;
   let restarts = 0;
   for (;;) {
     if (jobId === null) {
-      const job = await salesforce.bulkQuery(makeSoql(lastId), { all: options.all ?? false });
+      const job = await salesforce.bulkQuery(makeSoql(lastId), {
+        all: options.all ?? false,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       jobId = job.jobId;
       locator = null;
       yield { kind: 'job', jobId, records: job.records };
@@ -87,16 +92,35 @@ export async function* bulkPages(
   }
 }
 
-/** Starts fetching item n+1 as soon as item n is handed out. */
+/**
+ * Starts fetching item n+1 as soon as item n is handed out. A consumer that stops early (break,
+ * a throw, an abort) closes the source once the item already asked for has landed, so the
+ * source's own cleanup runs as it would under a plain for-await.
+ */
 export async function* prefetch<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  for (;;) {
-    const current = await next;
-    if (current.done) return;
-    next = iterator.next();
-    // If the consumer stops before asking for it, its failure must not go unhandled.
-    next.catch(() => {});
-    yield current.value;
+  let finished = false;
+  try {
+    let next = iterator.next();
+    for (;;) {
+      let current: IteratorResult<T>;
+      try {
+        current = await next;
+      } catch (error) {
+        finished = true; // a source that threw is done; there is nothing to close
+        throw error;
+      }
+      if (current.done) {
+        finished = true;
+        return;
+      }
+      next = iterator.next();
+      // If the consumer stops before asking for it, its failure must not go unhandled.
+      next.catch(() => {});
+      yield current.value;
+    }
+  } finally {
+    // As with for-await, a failure to close does not hide why the consumer stopped.
+    if (!finished) await iterator.return?.().catch(() => undefined);
   }
 }

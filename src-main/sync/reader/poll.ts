@@ -58,7 +58,7 @@ export async function runPoll(
             { jobId: null, locator: null, lastId: null },
             // A lost job is read again from the start: the duplicates are removed below.
             () => soql,
-            { all, pageSize: settings.bulkPageSize },
+            { all, pageSize: settings.bulkPageSize, signal },
           );
     const hstoreSchema = await options.hstoreSchema();
 

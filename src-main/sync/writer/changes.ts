@@ -101,6 +101,44 @@ export function orderedChanges(
   return [...byRecord.values()];
 }
 
+/**
+ * Ordered writes: the round each record's changes start in (0 unless listed). An insert that
+ * carries the unique identifier of another record deleted in this pass starts no earlier than
+ * that DELETE's round (deletes go first within a round): sent before it, the upsert would land
+ * on the record about to be deleted, and the delete would take the new row's record with it.
+ * `perRecord` is in order of each record's first trigger-log row, so a DELETE's own record is
+ * placed before any insert that reuses its identifier.
+ */
+export function reinsertStarts(perRecord: Change[][]): Map<Change[], number> {
+  const starts = new Map<Change[], number>();
+  /** table + identifier (lower case, as Salesforce matches it) → latest DELETE round, by record. */
+  const deletes = new Map<string, Array<{ key: string; round: number }>>();
+  const identifier = (change: Change, values: Values): string | undefined => {
+    const column = change.ctx.upsertColumn;
+    const value = column !== undefined ? values.get(column) : undefined;
+    return value ? `${change.ctx.table}\u0000${value.toLowerCase()}` : undefined;
+  };
+  for (const list of perRecord) {
+    const first = list[0];
+    if (!first) continue;
+    let start = 0;
+    const own = first.action === 'INSERT' ? identifier(first, first.values) : undefined;
+    for (const earlier of (own && deletes.get(own)) || []) {
+      if (earlier.key !== first.key) start = Math.max(start, earlier.round);
+    }
+    if (start > 0) starts.set(list, start);
+    list.forEach((change, index) => {
+      if (change.action !== 'DELETE') return;
+      const gone = identifier(change, parseHstore(change.rows[0]?.old));
+      if (!gone) return;
+      const entry = deletes.get(gone);
+      if (entry) entry.push({ key: change.key, round: start + index });
+      else deletes.set(gone, [{ key: change.key, round: start + index }]);
+    });
+  }
+  return starts;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export type ReferenceColumn = Extract<WriteColumn, { kind: 'reference' }>;
@@ -132,6 +170,8 @@ export interface PendingWrite {
   dependsOn?: string[];
   /** Why the write waits instead of going out: a parent it points to is still to be sent. */
   waitingFor?: string;
+  /** An insert's row values (all of them, hstore keys): what a DELETE logs if the row is gone. */
+  rowValues?: Values;
 }
 
 /** Why a change sends nothing; all its rows become IGNORED. */
@@ -203,7 +243,7 @@ export function resolveChange(
   const key = upsertField !== undefined ? payload.fields.get(upsertField) : undefined;
   // The unique identifier turns the insert into an upsert, so a re-sent insert never duplicates.
   const kind: WriteKind = key !== undefined && key !== null && key !== '' ? 'upsert' : 'create';
-  return { write: { change, kind, op: 'INSERT', ...payload, deferred: [] } };
+  return { write: { change, kind, op: 'INSERT', ...payload, deferred: [], rowValues: values } };
 }
 
 /** The fields and references a change sends (insert: createable ones; update: updateable). */

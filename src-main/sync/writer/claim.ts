@@ -18,6 +18,8 @@ export interface ClaimedRow {
   sfid: string | null;
   /** hstore text: INSERT the whole row, UPDATE the changed columns. */
   values: string | null;
+  /** hstore text of the deleted row, for DELETEs only (its unique identifier orders writes). */
+  old?: string | null;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function claimRows(
       record_id: number;
       sfid: string | null;
       values: string | null;
+      old: string | null;
     }>(
       `WITH busy AS (
          SELECT DISTINCT table_name, record_id FROM ${log} WHERE state = 'PENDING'
@@ -89,7 +92,8 @@ export async function claimRows(
           SET state = 'PENDING', processed_tx = $5::bigint, updated_at = now()
          FROM picked
         WHERE l.id = picked.id
-       RETURNING l.id, l.action, l.table_name, l.record_id, l.sfid, l."values"`,
+       RETURNING l.id, l.action, l.table_name, l.record_id, l.sfid, l."values",
+                 CASE WHEN l.action = 'DELETE' THEN l.old END AS old`,
       [
         options.tables,
         options.limit,
@@ -107,6 +111,7 @@ export async function claimRows(
         recordId: row.record_id,
         sfid: row.sfid,
         values: row.values,
+        old: row.old,
       }))
       .sort((a, b) => a.id - b.id);
   } catch (error) {

@@ -94,3 +94,11 @@ export function parseHstore(text: string | null | undefined): Map<string, string
   }
   return pairs;
 }
+
+/** hstore text of key/value pairs, as Postgres prints it (what parseHstore reads back). */
+export function formatHstore(pairs: ReadonlyMap<string, string | null>): string {
+  const quote = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return [...pairs]
+    .map(([key, value]) => `${quote(key)}=>${value === null ? 'NULL' : quote(value)}`)
+    .join(', ');
+}

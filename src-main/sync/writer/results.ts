@@ -25,6 +25,12 @@ export interface RowUpdate {
    */
   lastop: string | null;
   err: string | null;
+  /**
+   * For an insert's sfid: when the row is gone (deleted while the insert was on its way, its
+   * DELETE logged IGNORE for want of an sfid), a DELETE of the new record is logged instead, so
+   * the record does not outlive its row. `table` is the trigger log's table_name.
+   */
+  ifGone?: { table: string; old: string };
 }
 
 export interface ResultBatch {
@@ -59,7 +65,9 @@ export async function writeResults(
     await client.query('BEGIN');
     await client.query(ENGINE_TRANSACTION_SQL);
     for (const [table, updates] of batch.rows) {
-      await writeRowUpdates(client, table, updates);
+      const touched = await writeRowUpdates(client, table, updates);
+      const gone = updates.filter((u) => u.ifGone && u.sfid && !touched.has(u.recordId));
+      if (gone.length > 0) await logDeletes(client, schemaName, gone);
     }
     if (batch.log.length > 0) {
       // Only rows still PENDING under our key: rows taken from us (never, while our lease
@@ -90,11 +98,36 @@ export async function writeResults(
   }
 }
 
+/** DELETE rows for records whose Postgres row is gone (see RowUpdate.ifGone), state NEW. */
+async function logDeletes(
+  client: pg.PoolClient,
+  schemaName: string,
+  gone: RowUpdate[],
+): Promise<void> {
+  // UNCONFIRMED: what Heroku Connect does with a row deleted while its insert is in flight; we
+  // log the DELETE the trigger could not (the row had no sfid yet), as the trigger would have.
+  await client.query(
+    `INSERT INTO ${triggerLogTable(schemaName)}
+       (txid, created_at, state, action, table_name, record_id, sfid, old)
+     SELECT txid_current(), clock_timestamp(), 'NEW', 'DELETE', v.table_name, v.record_id,
+            v.sfid, v.old
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
+         AS v(table_name, record_id, sfid, old)`,
+    [
+      gone.map((u) => u.ifGone?.table ?? ''),
+      gone.map((u) => u.recordId),
+      gone.map((u) => u.sfid),
+      gone.map((u) => u.ifGone?.old ?? null),
+    ],
+  );
+}
+
+/** Writes the row updates of one table; returns the ids of the rows that are still there. */
 async function writeRowUpdates(
   client: pg.PoolClient,
   table: string,
   updates: RowUpdate[],
-): Promise<void> {
+): Promise<Set<number>> {
   // One row may appear twice (ordered writes of one record in one batch are impossible, but a
   // second-update result follows its insert's): the last word wins.
   const byId = new Map<number, RowUpdate>();
@@ -113,7 +146,7 @@ async function writeRowUpdates(
   );
   // An sfid another row already holds (the reader got there first) is not written twice: the
   // unique index would fail the whole batch.
-  await client.query(
+  const written = await client.query<{ id: number }>(
     `UPDATE ${table} AS t
         SET sfid = CASE
               WHEN v.sfid IS NULL THEN t.sfid
@@ -123,7 +156,9 @@ async function writeRowUpdates(
             _hc_lastop = coalesce(v.lastop, t._hc_lastop),
             _hc_err = v.err
        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS v(id, sfid, lastop, err)
-      WHERE t.id = v.id`,
+      WHERE t.id = v.id
+      RETURNING t.id`,
     [ids, list.map((u) => u.sfid), lastops, list.map((u) => u.err)],
   );
+  return new Set(written.rows.map((r) => r.id));
 }

@@ -32,6 +32,7 @@ import {
   mergedChanges,
   orderedChanges,
   referenceHeader,
+  reinsertStarts,
   resolveChange,
   tableOrder,
   type Change,
@@ -40,7 +41,7 @@ import {
   type ReferenceValue,
   type WriteKind,
 } from './changes';
-import { parseHstore } from './hstore';
+import { formatHstore, parseHstore } from './hstore';
 import {
   addRowUpdate,
   emptyResultBatch,
@@ -69,7 +70,14 @@ export interface TriggerLogWriterOptions {
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY']);
 /** Rows of one Bulk job at most (Salesforce takes 150 MB of CSV per job). */
 const BULK_JOB_ROWS = 100_000;
-const WRITE_ORDER: WriteKind[] = ['upsert', 'create', 'update', 'delete'];
+/**
+ * Deletes first: a row deleted and inserted again with the same unique identifier has its old
+ * record deleted before the upsert, which then creates the new one instead of updating the old.
+ */
+const WRITE_ORDER: WriteKind[] = ['delete', 'upsert', 'create', 'update'];
+/** Tries of one results transaction before the drain stops (a dropped connection, a deadlock). */
+const RESULT_WRITE_TRIES = 3;
+const RESULT_WRITE_BACKOFF_MS = [100, 300];
 /** Result transactions of one group in flight at once. */
 const RESULT_WRITERS = 2;
 
@@ -82,7 +90,8 @@ export function createTriggerLogWriter(
 
 type Outcome =
   | { type: 'success'; id: string | undefined }
-  | { type: 'failed'; message: string }
+  /** `ambiguous`: a create whose answer was lost; the record may exist in Salesforce. */
+  | { type: 'failed'; message: string; ambiguous?: boolean }
   | { type: 'retry'; message: string }
   /** Not sent: a parent it needs is not in Salesforce yet. Back to NEW, no attempt counted. */
   | { type: 'wait'; message: string }
@@ -97,6 +106,12 @@ class Writer implements TriggerLogWriter {
   readonly held = new Map<string, { table: string; recordId: number; until: number }>();
   /** Failed attempts of trigger-log rows (retryable failures), by row id. */
   readonly attempts = new Map<number, number>();
+  /**
+   * Results of records sent to Salesforce that Postgres refused to take (after retries). Their
+   * rows stay PENDING under our key; the next drain writes these before anything else, so a
+   * create that went out is never sent again.
+   */
+  private unwritten: ResultBatch[] = [];
   private running = false;
   private hstoreSchema: string | undefined;
 
@@ -129,10 +144,11 @@ class Writer implements TriggerLogWriter {
       ignored: 0,
       retrying: 0,
     };
-    /** Rows this drain put back to NEW for a later try (and did not claim again). */
-    const waiting = new Set<number>();
+    /** Rows this drain put back to NEW for a later try (and did not claim again): their record. */
+    const waiting = new Map<number, string>();
     try {
       const { pool, settings } = this.part;
+      await this.writeUnwrittenResults();
       await recoverAbandonedRows(pool, settings.schemaName, this.leaseKey);
       totals.ignored += await closeIgnoreRows(pool, settings.schemaName, [...this.writable.keys()]);
       while (!signal.aborted) {
@@ -152,10 +168,63 @@ class Writer implements TriggerLogWriter {
         for (const row of rows) waiting.delete(row.id);
         await new Pass(this, rows, totals, waiting, signal).run();
       }
+      // Rows put back here, and records still held back from earlier drains (their rows are NEW
+      // but were not claimed): the engine drains again until none is left.
+      const waitingRecords = new Set(waiting.values());
       totals.retrying = waiting.size;
+      for (const key of this.held.keys()) if (!waitingRecords.has(key)) totals.retrying++;
       return totals;
     } finally {
       this.running = false;
+    }
+  }
+
+  nextRetryAt(): number | undefined {
+    let earliest: number | undefined;
+    for (const hold of this.held.values()) {
+      if (earliest === undefined || hold.until < earliest) earliest = hold.until;
+    }
+    return earliest;
+  }
+
+  /**
+   * One results transaction, tried again on failure. When Postgres still refuses, the batch is
+   * kept for the next drain and the drain stops: its rows stay PENDING under our key, and are
+   * not sent again (see `unwritten`).
+   */
+  async writeResultsOrKeep(batch: ResultBatch): Promise<void> {
+    try {
+      await this.writeResultsWithRetry(batch);
+    } catch (error) {
+      this.unwritten.push(batch);
+      throw resultsNotWritten(batch, error);
+    }
+  }
+
+  /** Results an earlier drain could not write: written first, or this drain stops too. */
+  private async writeUnwrittenResults(): Promise<void> {
+    while (this.unwritten.length > 0) {
+      const batch = this.unwritten[0] as ResultBatch;
+      try {
+        await this.writeResultsWithRetry(batch);
+      } catch (error) {
+        throw resultsNotWritten(batch, error);
+      }
+      this.unwritten.shift();
+    }
+  }
+
+  private async writeResultsWithRetry(batch: ResultBatch): Promise<void> {
+    const { pool, settings } = this.part;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await writeResults(pool, settings.schemaName, this.leaseKey, batch);
+        return;
+      } catch (error) {
+        if (attempt >= RESULT_WRITE_TRIES) throw error;
+        const delay = RESULT_WRITE_BACKOFF_MS[attempt - 1] ?? 300;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 
@@ -205,12 +274,18 @@ class Pass {
   private readonly stopped = new Set<string>();
   /** Outcome of each record's main write in the current round (for second updates). */
   private readonly roundOutcome = new Map<string, Outcome['type']>();
+  /**
+   * Records whose create got no answer (it may have created the record), with the message it
+   * failed with: their later changes of this pass fail with it too, never sent as a second
+   * create (ordered writes send an UPDATE of a record without sfid as an insert).
+   */
+  private readonly unansweredCreates = new Map<string, string>();
 
   constructor(
     private readonly writer: Writer,
     private readonly rows: ClaimedRow[],
     private readonly totals: DrainResult,
-    private readonly waiting: Set<number>,
+    private readonly waiting: Map<number, string>,
     private readonly signal: AbortSignal,
   ) {
     this.unfinished = new Set(rows.map((r) => r.id));
@@ -229,18 +304,28 @@ class Pass {
           ? orderedChanges(this.rows, contextOf)
           : mergedChanges(this.rows, contextOf);
       const current = await this.loadCurrentRows(perRecord);
-      const rounds = perRecord.reduce((most, list) => Math.max(most, list.length), 0);
+      const starts =
+        settings.writeAlgorithm === 'ordered'
+          ? reinsertStarts(perRecord)
+          : new Map<Change[], number>();
+      const rounds = perRecord.reduce(
+        (most, list) => Math.max(most, (starts.get(list) ?? 0) + list.length),
+        0,
+      );
       for (let round = 0; round < rounds && !this.signal.aborted; round++) {
         const changes: Change[] = [];
         for (const list of perRecord) {
-          const change = list[round];
+          const change = list[round - (starts.get(list) ?? 0)];
           if (change && !this.stopped.has(change.key)) changes.push(change);
         }
         await this.runRound(changes, current);
       }
       // Changes behind a retry, or left by an abort, go back to NEW.
       const left = [...this.unfinished];
-      if (!this.signal.aborted) for (const id of left) this.waiting.add(id);
+      if (!this.signal.aborted) {
+        const keyOf = new Map(this.rows.map((r) => [r.id, recordKey(r.table, r.recordId)]));
+        for (const id of left) this.waiting.set(id, keyOf.get(id) ?? String(id));
+      }
       await releaseRows(pool, settings.schemaName, this.writer.leaseKey, left);
       this.unfinished.clear();
     } catch (error) {
@@ -292,6 +377,12 @@ class Pass {
     const skipped = emptyResultBatch();
     const writes: PendingWrite[] = [];
     for (const change of changes) {
+      const unanswered = this.unansweredCreates.get(change.key);
+      if (unanswered !== undefined) {
+        this.closeRows(skipped, change, 'FAILED', unanswered);
+        this.writer.forget(change);
+        continue;
+      }
       const resolution = resolveChange(
         change,
         current.get(change.key),
@@ -542,6 +633,8 @@ class Pass {
         if (this.signal.aborted) break;
         const chunk = writes.slice(start, start + size);
         const outcomes = await this.call(ctx, kind, chunk, bulk);
+        // The drain was stopped while a Bulk job ran: the chunk's rows go back to NEW.
+        if (outcomes === 'stopped') break;
         const batch = emptyResultBatch();
         let limit: { code: string; message: string } | undefined;
         const counts = { succeeded: 0, failed: 0, retrying: 0 };
@@ -581,23 +674,24 @@ class Pass {
     await Promise.all(writing);
   }
 
-  /** One call for a chunk; its per-record outcomes in order. */
+  /** One call for a chunk; its per-record outcomes in order, or 'stopped' by the drain's signal. */
   private async call(
     ctx: MappingContext,
     kind: WriteKind,
     chunk: PendingWrite[],
     bulk: boolean,
-  ): Promise<Outcome[]> {
+  ): Promise<Outcome[] | 'stopped'> {
     const api = this.part.salesforce;
     const externalId = kind === 'upsert' ? ctx.upsertField : undefined;
     let results: RecordResult[];
     try {
       if (bulk) {
+        // The drain's signal stops the wait for the job.
         const outcome = await api.ingest(
           kind === 'create' ? 'insert' : kind,
           ctx.objectName,
           chunk.map(bulkRow),
-          externalId ? { externalIdField: externalId } : {},
+          { ...(externalId ? { externalIdField: externalId } : {}), signal: this.signal },
         );
         results = outcome.results;
       } else {
@@ -609,6 +703,8 @@ class Pass {
         );
       }
     } catch (error) {
+      // Bulk jobs never create without a key, so sending their rows again later is safe.
+      if (bulk && this.signal.aborted) return 'stopped';
       let failure: SalesforceCallError;
       if (error instanceof SalesforceCallError) {
         failure = error;
@@ -626,6 +722,7 @@ class Pass {
         // No duplicates ever: a create whose answer was lost is not sent again.
         const failed: Outcome = {
           type: 'failed',
+          ambiguous: true,
           message:
             `${failure.errorCode}: the create got no answer (${failure.message}), so Salesforce ` +
             `may have created the record. Look for it in the org (by its name or other values); ` +
@@ -662,11 +759,20 @@ class Pass {
       // write INSERTED / UPDATED / FAILED.
       const lastop = write.op === 'INSERT' ? 'INSERTED' : 'UPDATED';
       if (phase === 'main' && write.kind !== 'delete') {
+        const inserted = write.op === 'INSERT' && sfid !== undefined;
         addRowUpdate(batch, table, {
           recordId: change.recordId,
-          sfid: write.op === 'INSERT' ? (sfid ?? null) : null,
+          sfid: inserted ? sfid : null,
           lastop,
           err: null,
+          ...(inserted
+            ? {
+                ifGone: {
+                  table: change.ctx.table,
+                  old: formatHstore(write.rowValues ?? change.values),
+                },
+              }
+            : {}),
         });
       }
       if (phase === 'main' && write.deferred.length > 0) {
@@ -685,7 +791,7 @@ class Pass {
       for (const row of change.rows) {
         batch.log.push({ id: row.id, state: 'NEW', message: outcome.message });
         this.unfinished.delete(row.id);
-        this.waiting.add(row.id);
+        this.waiting.set(row.id, change.key);
       }
       return 'wait';
     }
@@ -698,7 +804,7 @@ class Pass {
         for (const row of change.rows) {
           batch.log.push({ id: row.id, state: 'NEW', message: outcome.message });
           this.unfinished.delete(row.id);
-          this.waiting.add(row.id);
+          this.waiting.set(row.id, change.key);
         }
         return 'retry';
       }
@@ -711,7 +817,7 @@ class Pass {
           message: `${outcome.code}: ${outcome.message}`,
         });
         this.unfinished.delete(row.id);
-        this.waiting.add(row.id);
+        this.waiting.set(row.id, change.key);
       }
       this.stopped.add(change.key);
       return 'limit';
@@ -729,6 +835,9 @@ class Pass {
         lastop: 'FAILED',
         err: hcErr(write.op, message),
       });
+    }
+    if (failure.type === 'failed' && failure.ambiguous) {
+      this.unansweredCreates.set(change.key, message);
     }
     this.closeRows(batch, change, 'FAILED', message);
     this.writer.forget(change);
@@ -765,9 +874,17 @@ class Pass {
         this.totals.ignored++;
       }
     }
-    const { pool, settings } = this.part;
-    await writeResults(pool, settings.schemaName, this.writer.leaseKey, batch);
+    await this.writer.writeResultsOrKeep(batch);
   }
+}
+
+function resultsNotWritten(batch: ResultBatch, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(
+    `Postgres refused the results of ${batch.log.length} trigger-log rows (${reason}). ` +
+      'What was sent stays PENDING and is not sent again; the next drain writes these results first.',
+    { cause: error },
+  );
 }
 
 function toOutcome(write: PendingWrite, result: RecordResult | undefined): Outcome {

@@ -7,7 +7,7 @@ import { FirstStep } from '../FirstStep';
 import { ObjectList } from './ObjectList';
 import { ObjectPage, OBJECT_TABS, type ObjectTab } from './ObjectPage';
 import { Spinner } from './ObjectBits';
-import { useObjectList, type ObjectListState } from './object-store';
+import { orgStateKey, useObjectList, type ObjectListState } from './object-store';
 import './schema.css';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
@@ -21,7 +21,7 @@ export function SchemaWorkspace() {
   const { settings } = useStudio();
   const { org } = useActiveProfiles();
   const location = useHashLocation();
-  const list = useObjectList(org?.id ?? null);
+  const list = useObjectList(orgStateKey(org));
   const [filter, setFilterState] = useState(rememberedFilter);
   const setFilter = (value: string) => {
     rememberedFilter = value;
@@ -55,9 +55,9 @@ export function SchemaWorkspace() {
       <div className="schema__main">
         {selected ? (
           <ObjectPage
-            key={`${org.id}:${selected.toLowerCase()}`}
+            key={`${orgStateKey(org)}:${selected.toLowerCase()}`}
             objectName={selected}
-            orgProfileId={org.id}
+            orgProfileId={orgStateKey(org)!}
             tab={tab}
           />
         ) : (

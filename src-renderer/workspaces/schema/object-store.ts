@@ -177,3 +177,11 @@ export async function countRecords(objectName: string): Promise<void> {
     put({ state: 'failed', message: messageOf(error) });
   }
 }
+
+/**
+ * What per-org state in the renderer is keyed by: the profile, and its version, so editing the
+ * active profile to point at another org starts from a clean list.
+ */
+export function orgStateKey(org: { id: string; updatedAt: string } | null): string | null {
+  return org ? `${org.id}@${org.updatedAt}` : null;
+}
