@@ -459,17 +459,21 @@ async function readDatabase(url: string, schemaName: string): Promise<OpenDataba
   }
 }
 
-/** The recorded export, less mappings whose table someone has since dropped. */
-function keepApplied(
+/**
+ * The recorded export, less mappings whose table someone has since dropped; each is named on
+ * stderr with what that means for the command (`consequence`).
+ */
+export function keepApplied(
   applied: MappingDocument,
   snapshot: DatabaseSnapshot,
   io: CliIo,
+  consequence = 'it is left out',
 ): MappingDocument {
   const { document, missing } = withoutDroppedTables(applied, snapshot);
   for (const mapping of missing) {
     io.stderr(
       `connect-studio: ${mapping.objectName} is recorded as applied but table ` +
-        `${snapshot.schemaName}.${tableNameFor(mapping.objectName)} is gone; it is left out.\n`,
+        `${snapshot.schemaName}.${tableNameFor(mapping.objectName)} is gone; ${consequence}.\n`,
     );
   }
   return document;

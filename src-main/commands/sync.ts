@@ -6,9 +6,7 @@ import type pg from 'pg';
 import {
   appliedMappings,
   mergeMappingDocuments,
-  tableNameFor,
   validateMappings,
-  withoutDroppedTables,
   writeAlgorithmOf,
   type DatabaseSnapshot,
   type MappingDocument,
@@ -35,7 +33,7 @@ import {
 import { EXIT_OK, EXIT_PROBLEMS, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { printJson } from './io';
-import { applyOrExplain, readMappingFile } from './mapping';
+import { applyOrExplain, keepApplied, readMappingFile } from './mapping';
 import {
   DB_OPTIONS_HELP,
   ORG_OPTIONS_HELP,
@@ -292,7 +290,7 @@ function documentToSync(
   const applied = appliedMappings(snapshot);
   if (incoming) return { document: mergeMappingDocuments(applied, incoming), applied };
   if (applied && applied.mappings.length > 0) {
-    return { document: io ? keepApplied(applied, snapshot, io) : applied, applied };
+    return { document: io ? appliedToSync(applied, snapshot, io) : applied, applied };
   }
   const schemaName = snapshot.schemaName;
   throw new UsageError(
@@ -324,20 +322,18 @@ async function applyMappings(
   );
 }
 
-/** The applied export, less mappings whose table someone has since dropped. */
-function keepApplied(
+/** The applied export, less mappings whose table someone has since dropped; none left is an error. */
+function appliedToSync(
   applied: MappingDocument,
   snapshot: DatabaseSnapshot,
   io: CliIo,
 ): MappingDocument {
-  const { document, missing } = withoutDroppedTables(applied, snapshot);
-  for (const mapping of missing) {
-    io.stderr(
-      `connect-studio: ${mapping.objectName} is recorded as applied but table ` +
-        `${snapshot.schemaName}.${tableNameFor(mapping.objectName)} is gone, so it is not synced; ` +
-        'apply the mappings again (--mappings FILE) to recreate it.\n',
-    );
-  }
+  const document = keepApplied(
+    applied,
+    snapshot,
+    io,
+    'it is not synced; apply the mappings again (--mappings FILE) to recreate it',
+  );
   if (document.mappings.length === 0) {
     throw new ProblemsFound(
       `Every table of the applied mappings is gone from schema "${snapshot.schemaName}"; ` +

@@ -86,19 +86,7 @@ export function restValueToCopy(value: unknown, kind: ValueKind): string {
   if (value === null || value === undefined) return COPY_NULL;
   switch (typeof value) {
     case 'string':
-      switch (kind) {
-        case 'text':
-        case 'number':
-        case 'date':
-          return escapeCopyText(value);
-        case 'datetime':
-          return datetimeToCopy(value);
-        case 'time':
-          return escapeCopyText(timeToCopy(value));
-        case 'boolean':
-          return booleanFromText(value);
-      }
-      break;
+      return textToCopy(value, kind);
     case 'boolean':
       return value ? 't' : 'f';
     case 'number':
@@ -119,6 +107,11 @@ export function restValueToCopy(value: unknown, kind: ValueKind): string {
  */
 export function bulkValueToCopy(value: string | undefined, kind: ValueKind): string {
   if (value === undefined || value === '') return COPY_NULL;
+  return textToCopy(value, kind);
+}
+
+/** A value Salesforce wrote as text (REST strings, every Bulk cell) as a COPY cell. */
+function textToCopy(value: string, kind: ValueKind): string {
   switch (kind) {
     case 'text':
     case 'number':
