@@ -29,7 +29,14 @@ export function CustomBadge({ custom }: { custom: boolean }) {
   );
 }
 
-export function MappedBadge({ mapped }: { mapped: ObjectListEntry['mapped'] }) {
+/** Compact (the object list): an arrow for the direction, the words in the tooltip. */
+export function MappedBadge({
+  mapped,
+  compact = false,
+}: {
+  mapped: ObjectListEntry['mapped'];
+  compact?: boolean;
+}) {
   if (!mapped) return null;
   const readOnly = mapped === 'read_only';
   return (
@@ -41,7 +48,13 @@ export function MappedBadge({ mapped }: { mapped: ObjectListEntry['mapped'] }) {
           : 'Mapped read-write: Salesforce ↔ Postgres'
       }
     >
-      {readOnly ? 'mapped · read-only' : 'mapped · read-write'}
+      {compact
+        ? readOnly
+          ? 'mapped →'
+          : 'mapped ⇄'
+        : readOnly
+          ? 'mapped · read-only'
+          : 'mapped · read-write'}
     </span>
   );
 }

@@ -233,10 +233,13 @@ function ObjectRow({ entry, filter, top, isActive, isSelected, count }: RowProps
       </a>
       <span className="schema-row__side">
         <span className="schema-row__badges">
-          <MappedBadge mapped={entry.mapped} />
           <CustomBadge custom={entry.custom} />
         </span>
-        <CountButton objectName={entry.name} count={count} compact />
+        {/* The mapped marker sits on the second line, so it never squeezes the object's name. */}
+        <span className="schema-row__badges">
+          <MappedBadge mapped={entry.mapped} compact />
+          <CountButton objectName={entry.name} count={count} compact />
+        </span>
       </span>
     </li>
   );
