@@ -4,7 +4,7 @@
 import type { ApiEventEnvelope, ApiResult } from '../../src-shared/api';
 import { postgresColumnType } from '../../src-shared/mapping';
 import {
-  createDescribeCatalog,
+  describeWhatWorkReaches,
   type ChildRelationship,
   type DescribeCatalog,
   type FieldDescribe,
@@ -307,32 +307,13 @@ export class SchemaService {
     if (!this.cache.objectLists.get(org.orgKey)) {
       await this.once(`list ${org.orgKey}`, () => this.refreshObjectList(org));
     }
-    const global = globalEntries(this.cache.objectLists.get(org.orgKey)?.objects ?? []);
-    const listed = new Map(global.map((o) => [o.name.toLowerCase(), o.name]));
-    const described = new Map<string, SObjectDescribe>();
-    const attempted = new Set<string>();
-    for (;;) {
-      const inner = createDescribeCatalog(described.values(), global);
-      const reached = new Set<string>();
-      const note = (name: string) => {
-        const lower = name.toLowerCase();
-        if (listed.has(lower) && !described.has(lower) && !attempted.has(lower)) reached.add(lower);
-      };
-      const result = work({
-        ...inner,
-        describe: (name) => (note(name), inner.describe(name)),
-        field: (name, field) => (note(name), inner.field(name, field)),
-        parentRelationship: (name, rel) => (note(name), inner.parentRelationship(name, rel)),
-        childRelationship: (name, rel) => (note(name), inner.childRelationship(name, rel)),
-      });
-      if (reached.size === 0) return { catalog: inner, result };
-      for (const lower of reached) attempted.add(lower);
-      const { describes } = await this.describesFor(
-        org,
-        [...reached].map((lower) => listed.get(lower) ?? lower),
-      );
-      for (const d of describes) described.set(d.name.toLowerCase(), d);
-    }
+    return describeWhatWorkReaches({
+      global: globalEntries(this.cache.objectLists.get(org.orgKey)?.objects ?? []),
+      described: new Map<string, SObjectDescribe>(),
+      attempted: new Set<string>(),
+      fetch: async (names) => (await this.describesFor(org, names)).describes,
+      work,
+    });
   }
 
   // ── schema.count ───────────────────────────────────────────────────────────────

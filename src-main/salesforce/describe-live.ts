@@ -2,7 +2,7 @@
 // memory so checking many queries asks the org for each describe once.
 import type { Connection } from 'jsforce';
 import {
-  createDescribeCatalog,
+  describeWhatWorkReaches,
   type DescribeCatalog,
   type GlobalSObject,
   type SObjectDescribe,
@@ -75,8 +75,6 @@ export async function fetchDescribes(
  */
 export class LiveDescribes {
   private global: GlobalSObject[] | undefined;
-  /** Lower-cased name -> the name as the org spells it. */
-  private listed = new Map<string, string>();
   private readonly describes = new Map<string, SObjectDescribe>();
   private readonly attempted = new Set<string>();
   /** Describe requests made so far (one per object), for callers that report cost. */
@@ -87,34 +85,17 @@ export class LiveDescribes {
   async describeFor<T>(
     work: (catalog: DescribeCatalog) => T,
   ): Promise<{ catalog: DescribeCatalog; result: T }> {
-    if (!this.global) {
-      this.global = await fetchDescribeGlobal(this.conn);
-      this.listed = new Map(this.global.map((o) => [o.name.toLowerCase(), o.name]));
-    }
-    for (;;) {
-      const inner = createDescribeCatalog(this.describes.values(), this.global);
-      const reached = new Set<string>();
-      const note = (name: string) => {
-        const key = name.toLowerCase();
-        if (this.listed.has(key) && !this.describes.has(key)) reached.add(key);
-      };
-      const result = work({
-        ...inner,
-        describe: (name) => (note(name), inner.describe(name)),
-        field: (name, field) => (note(name), inner.field(name, field)),
-        parentRelationship: (name, rel) => (note(name), inner.parentRelationship(name, rel)),
-        childRelationship: (name, rel) => (note(name), inner.childRelationship(name, rel)),
-      });
-      const toFetch = [...reached].filter((key) => !this.attempted.has(key));
-      if (toFetch.length === 0) return { catalog: inner, result };
-      for (const key of toFetch) this.attempted.add(key);
-      this.describeRequests += toFetch.length;
-      const fetched = await fetchDescribes(
-        this.conn,
-        toFetch.map((key) => this.listed.get(key) ?? key),
-      );
-      for (const d of fetched) this.describes.set(d.name.toLowerCase(), d);
-    }
+    this.global ??= await fetchDescribeGlobal(this.conn);
+    return describeWhatWorkReaches({
+      global: this.global,
+      described: this.describes,
+      attempted: this.attempted,
+      fetch: (names) => {
+        this.describeRequests += names.length;
+        return fetchDescribes(this.conn, names);
+      },
+      work,
+    });
   }
 }
 

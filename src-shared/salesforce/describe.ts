@@ -235,3 +235,41 @@ export function isFieldReadable(field: FieldDescribe): boolean {
   if (field.permissionable !== false) return true;
   return field.type === 'id' || !field.nillable || !(field.createable || field.updateable);
 }
+
+/**
+ * Runs `work` on a catalog of what is described so far, notes every listed object it asked for
+ * but did not find, has `fetch` describe those, and runs the work again until it reaches nothing
+ * new. Only the objects a query or mapping really touches get described, each at most once
+ * (`attempted` remembers the ones asked for, found or not). `described` (lower-cased name ->
+ * describe) grows with what is fetched. The last run's result comes back with its catalog.
+ */
+export async function describeWhatWorkReaches<T>(options: {
+  global: readonly GlobalSObject[];
+  described: Map<string, SObjectDescribe>;
+  attempted: Set<string>;
+  /** Names as the org spells them; answers the describes it could get. */
+  fetch: (names: string[]) => Promise<readonly SObjectDescribe[]>;
+  work: (catalog: DescribeCatalog) => T;
+}): Promise<{ catalog: DescribeCatalog; result: T }> {
+  const { described, attempted } = options;
+  const listed = new Map(options.global.map((o) => [o.name.toLowerCase(), o.name]));
+  for (;;) {
+    const inner = createDescribeCatalog(described.values(), options.global);
+    const reached = new Set<string>();
+    const note = (name: string) => {
+      const key = name.toLowerCase();
+      if (listed.has(key) && !described.has(key) && !attempted.has(key)) reached.add(key);
+    };
+    const result = options.work({
+      ...inner,
+      describe: (name) => (note(name), inner.describe(name)),
+      field: (name, field) => (note(name), inner.field(name, field)),
+      parentRelationship: (name, rel) => (note(name), inner.parentRelationship(name, rel)),
+      childRelationship: (name, rel) => (note(name), inner.childRelationship(name, rel)),
+    });
+    if (reached.size === 0) return { catalog: inner, result };
+    for (const key of reached) attempted.add(key);
+    const fetched = await options.fetch([...reached].map((key) => listed.get(key) ?? key));
+    for (const d of fetched) described.set(d.name.toLowerCase(), d);
+  }
+}
