@@ -2,6 +2,7 @@
 // org with the demo data, the demo mappings applied, the sync engine running, and the studio
 // serving its UI. The app's embedded default, and the quickest way to see a sync work.
 import type { ApiMethod, ApiResult } from '../../src-shared/api';
+import { DEFAULT_SCHEMA_NAME } from '../../src-shared/mapping';
 import { startWebHost, type WebHost } from '../host';
 import { createSalesforceApi, createSyncEngine, loadDemoMappings, type SyncEngine } from '../sync';
 import { rendererDir, type Studio } from '../studio';
@@ -192,7 +193,7 @@ async function startServices(studio: Studio, io: CliIo): Promise<Services> {
   return {
     databaseUrl,
     database: database.url,
-    schemaName: active.schemaName || 'salesforce',
+    schemaName: active.schemaName || DEFAULT_SCHEMA_NAME,
     org: org.url,
   };
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import {
   ConnectExportError,
+  DEFAULT_SCHEMA_NAME,
   SchemaPlanError,
   appliedMappings,
   createMapping,
@@ -48,9 +49,7 @@ import {
 } from './options';
 import { openDescribes, requireOrg } from './org';
 
-const DEFAULT_SCHEMA = 'salesforce';
-
-const SCHEMA_HELP = `  --schema NAME                             the sync schema (default: ${DEFAULT_SCHEMA})`;
+const SCHEMA_HELP = `  --schema NAME                             the sync schema (default: ${DEFAULT_SCHEMA_NAME})`;
 
 const FILE_HELP = `FILE is a Heroku Connect mapping export (heroku connect:export, or the dashboard's Export).`;
 
@@ -369,7 +368,7 @@ function planInputs(args: string[], io: CliIo, command: string) {
 
 function schemaOf(values: ParsedValues): string {
   const given = values.schema;
-  if (given === undefined) return DEFAULT_SCHEMA;
+  if (given === undefined) return DEFAULT_SCHEMA_NAME;
   const name = String(given);
   if (name.trim() === '') throw new UsageError('--schema needs a name, e.g. --schema salesforce');
   return name;

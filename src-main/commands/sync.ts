@@ -4,6 +4,7 @@
 import type { Connection } from 'jsforce';
 import type pg from 'pg';
 import {
+  DEFAULT_SCHEMA_NAME,
   appliedMappings,
   mergeMappingDocuments,
   validateMappings,
@@ -47,7 +48,6 @@ import {
 } from './options';
 import { salesforceTargetOf } from './org';
 
-export const DEFAULT_SYNC_SCHEMA = 'salesforce';
 const LIVE_ORG_WAYS =
   '--org NAME (a saved profile), --instance-url and --access-token, or ' +
   '--login-url/--username/--password (or the SF_* variables)';
@@ -70,7 +70,7 @@ be stopped, or killed, at any moment and started again.
   --mappings FILE  a Heroku Connect mapping export: validated against the org and applied to
                    the database first (as mapping apply does); without it, the mappings
                    already applied (mapping apply) are synced
-  --schema NAME    the sync schema (default: ${DEFAULT_SYNC_SCHEMA})
+  --schema NAME    the sync schema (default: ${DEFAULT_SCHEMA_NAME})
   --mode M         write algorithm: merged (one write per record with its changes combined)
                    or ordered (every change in order); default: the mappings' own setting
   --once           load what needs loading, poll once, send every pending change, then print
@@ -156,7 +156,7 @@ ${ORG_OPTIONS_HELP}
 
 export function schemaOf(values: ParsedValues): string {
   const given = values.schema;
-  if (given === undefined) return DEFAULT_SYNC_SCHEMA;
+  if (given === undefined) return DEFAULT_SCHEMA_NAME;
   const name = String(given).trim();
   if (name === '') throw new UsageError('--schema needs a name, e.g. --schema salesforce');
   return name;
@@ -297,7 +297,7 @@ function documentToSync(
     `No mappings are applied to schema "${schemaName}" of this database, so there is nothing to sync. ` +
       'Pass a Heroku Connect mapping export with --mappings FILE, or apply one first with ' +
       'connect-studio mapping apply FILE --db URL' +
-      (schemaName === DEFAULT_SYNC_SCHEMA ? ' (or name the sync schema with --schema NAME)' : ''),
+      (schemaName === DEFAULT_SCHEMA_NAME ? ' (or name the sync schema with --schema NAME)' : ''),
   );
 }
 

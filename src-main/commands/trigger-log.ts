@@ -1,7 +1,12 @@
 // `connect-studio trigger-log list | retry | ignore`: the trigger log (Heroku Connect's queue of
 // changes for the org) read and repaired from the command line, as the inspector does.
 import type pg from 'pg';
-import { appliedMappings, writeAlgorithmOf, type WriteAlgorithm } from '../../src-shared/mapping';
+import {
+  DEFAULT_SCHEMA_NAME,
+  appliedMappings,
+  writeAlgorithmOf,
+  type WriteAlgorithm,
+} from '../../src-shared/mapping';
 import { introspectSchema } from '../postgres';
 import {
   TRIGGER_LOG_STATES,
@@ -22,7 +27,7 @@ import {
   resolveDbUrl,
   type ParsedValues,
 } from './options';
-import { DEFAULT_SYNC_SCHEMA, modeOf, openDatabase, schemaOf } from './sync';
+import { modeOf, openDatabase, schemaOf } from './sync';
 
 const ACTIONS = ['INSERT', 'UPDATE', 'DELETE'] as const;
 const ARCHIVES = ['live', 'archive', 'both'] as const;
@@ -30,7 +35,7 @@ const DEFAULT_LIMIT = 100;
 /** The most rows one listing reads (listTriggerLog's page limit). */
 const MAX_LIMIT = 10_000;
 
-const SCHEMA_HELP = `  --schema NAME    the sync schema (default: ${DEFAULT_SYNC_SCHEMA})`;
+const SCHEMA_HELP = `  --schema NAME    the sync schema (default: ${DEFAULT_SCHEMA_NAME})`;
 
 const schemaOption = { schema: { type: 'string' } } as const;
 

@@ -5,6 +5,7 @@
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ApiResult, type ProfileSummary } from '../../src-shared/api';
+import { DEFAULT_SCHEMA_NAME } from '../../src-shared/mapping';
 import { startLocalOrg, type LocalOrg } from '../local-org';
 import { startEmbeddedPostgres, type RunningPostgres } from '../postgres';
 import type { SalesforceTarget } from '../salesforce';
@@ -151,7 +152,7 @@ export class StudioConnections extends ConnectionsService {
       profile = profiles.save({
         kind: 'postgres',
         name: profiles.freeName(EMBEDDED_POSTGRES_PROFILE_NAME),
-        schema: 'salesforce',
+        schema: DEFAULT_SCHEMA_NAME,
         connection: { method: 'embedded' },
       });
       events.emit('profiles.changed', { profiles: profiles.list() });

@@ -4,7 +4,11 @@
 
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
-import { listenTriggerLogSql, writeAlgorithmOf } from '../../src-shared/mapping';
+import {
+  DEFAULT_SCHEMA_NAME,
+  listenTriggerLogSql,
+  writeAlgorithmOf,
+} from '../../src-shared/mapping';
 import {
   ENGINE_BOOKKEEPING_KEY,
   ensureBookkeeping,
@@ -31,7 +35,7 @@ import {
 import { createTriggerLogWriter } from './writer';
 
 export const DEFAULT_ENGINE_SETTINGS = {
-  schemaName: 'salesforce',
+  schemaName: DEFAULT_SCHEMA_NAME,
   bulkReadThreshold: 10_000,
   bulkWriteThreshold: 2_000,
   batchSize: 200,

@@ -45,6 +45,7 @@ export {
   writeAlgorithmOf,
   MAPPING_DEFAULTS,
   DEFAULT_WRITE_ALGORITHM,
+  DEFAULT_SCHEMA_NAME,
 } from './model';
 export type {
   Mapping,

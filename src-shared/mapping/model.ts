@@ -21,6 +21,9 @@ export const MAPPING_DEFAULTS = {
 
 export const DEFAULT_WRITE_ALGORITHM: WriteAlgorithm = 'merged';
 
+/** The Postgres schema a connection syncs into unless told otherwise (reference §1.1). */
+export const DEFAULT_SCHEMA_NAME = 'salesforce';
+
 export interface MappingIndex {
   /** Salesforce field API name as written in the mapping (`Id`, `External_ID__c`). */
   field: string;

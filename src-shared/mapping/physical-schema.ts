@@ -1,6 +1,7 @@
 // Heroku Connect's tables as the SOQL compiler sees them: which table an object lives in and
 // which column a field, named exactly as the planner names them.
 import type { PhysicalSchema, PhysicalTable } from '../soql';
+import { DEFAULT_SCHEMA_NAME } from './model';
 import { columnNameFor, tableNameFor } from './naming';
 
 /** One mapped object: the shape of a Heroku Connect mapping (`Mapping` satisfies it). */
@@ -20,7 +21,7 @@ export type HerokuConnectSchemaInput =
  * a join is `child.<lookup> = parent.sfid`. Only mapped fields have columns.
  */
 export function herokuConnectSchema(input: HerokuConnectSchemaInput): PhysicalSchema {
-  const schemaName = input.schemaName ?? 'salesforce';
+  const schemaName = input.schemaName ?? DEFAULT_SCHEMA_NAME;
   const objects =
     'mappings' in input
       ? input.mappings.map((m) => [m.objectName, m.fields] as const)
