@@ -38,6 +38,8 @@ export interface LocalOrgOptions {
    * browser back to with a code; default none: 127.0.0.1, localhost and [::1] only.
    */
   oauthRedirectHosts?: readonly string[];
+  /** The largest request body the org reads; default 150 MB (Bulk 2.0's upload limit). */
+  maxRequestBytes?: number;
 }
 
 export interface LocalOrg {
@@ -86,7 +88,13 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
         onUnexpectedError,
         ...(options.oauthRedirectHosts ? { oauthRedirectHosts: options.oauthRedirectHosts } : {}),
       },
-      { port, host: options.host ?? '127.0.0.1' },
+      {
+        port,
+        host: options.host ?? '127.0.0.1',
+        ...(options.maxRequestBytes !== undefined
+          ? { maxRequestBytes: options.maxRequestBytes }
+          : {}),
+      },
     );
     let closing: Promise<void> | undefined;
     return {

@@ -460,3 +460,35 @@ describe('injected faults through jsforce', () => {
     expect(local().unexpectedErrors).toEqual([]);
   });
 });
+
+describe('request size', () => {
+  it('refuses a body over the limit with 413 and a sentence, and keeps serving', async () => {
+    const org = await startLocalOrg({ data: ':memory:', seed: 'empty', maxRequestBytes: 2_048 });
+    try {
+      const post = (name: string) =>
+        fetch(`${org.instanceUrl}/services/data/v62.0/sobjects/Account`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${org.accessToken}`, 'Content-Type': JSON_TYPE },
+          body: JSON.stringify({ Name: name }),
+        });
+      const big = await post('x'.repeat(4_096));
+      expect(big.status).toBe(413);
+      expect(await big.json()).toEqual([
+        {
+          errorCode: 'REQUEST_ENTITY_TOO_LARGE',
+          message: expect.stringContaining(
+            'larger than the 2048 bytes this org accepts',
+          ) as unknown,
+        },
+      ]);
+      // Nothing was written, and a body under the limit is served as before.
+      const small = await post('Small Co');
+      expect(small.status).toBe(201);
+      const conn = await connectTo(org);
+      const names = await conn.query<{ Name: string }>('SELECT Name FROM Account');
+      expect(names.records.map((r) => r.Name)).toEqual(['Small Co']);
+    } finally {
+      await org.close();
+    }
+  });
+});

@@ -48,6 +48,18 @@ export interface ApiServerOptions {
   /** 0: any free port. */
   port: number;
   host: string;
+  /** The largest request body read (default DEFAULT_MAX_REQUEST_BYTES); a larger one gets 413. */
+  maxRequestBytes?: number;
+}
+
+/** Bulk 2.0 takes uploads of up to 150 MB (reference §2.16); nothing the org serves needs more. */
+export const DEFAULT_MAX_REQUEST_BYTES = 150 * 1024 * 1024;
+
+/** A body past the limit: read to its end (so the client hears the answer), then refused. */
+class RequestTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+  }
 }
 
 export interface ApiServer {
@@ -220,9 +232,25 @@ export async function startApiServer(
   const state: ServerState = { ...parts, instanceUrl: url };
   const org: OrgContext = { store: parts.store, faults: parts.faults, instanceUrl: url };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    readBody(req)
+    readBody(req, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES)
       .then((body) => answer(state, org, req, res, body))
       .catch((error: unknown) => {
+        if (error instanceof RequestTooLarge) {
+          // UNCONFIRMED: the errorCode a real org gives an oversized body; the status is HTTP's.
+          const MB = 1024 * 1024;
+          const size =
+            error.limit >= MB ? `${Math.floor(error.limit / MB)} MB` : `${error.limit} bytes`;
+          send(
+            res,
+            jsonResponse(413, [
+              {
+                errorCode: 'REQUEST_ENTITY_TOO_LARGE',
+                message: `The request body is larger than the ${size} this org accepts; send fewer records per request (a Bulk 2.0 job takes several uploads).`,
+              },
+            ]),
+          );
+          return;
+        }
         parts.onUnexpectedError?.(error);
         if (!res.headersSent) send(res, jsonResponse(400, [asSalesforceError(error).toJson()]));
         else res.destroy();
@@ -266,11 +294,19 @@ function send(res: ServerResponse, response: PlainResponse): void {
   res.writeHead(response.status, headers).end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole body, or RequestTooLarge past `limit` (bytes beyond it are read and dropped). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () =>
+      size > limit ? reject(new RequestTooLarge(limit)) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }
