@@ -6,3 +6,4 @@ export { profileHandlers } from './handlers/profiles';
 export { settingsHandlers } from './handlers/settings';
 export { connectionHandlers } from './handlers/connections';
 export { exploreHandlers } from './handlers/explore';
+export { syncControlHandlers } from './handlers/sync-control';

@@ -8,6 +8,7 @@ import {
   exploreHandlers,
   profileHandlers,
   settingsHandlers,
+  syncControlHandlers,
   type ApiRouter,
 } from '../api';
 import { KeyFileSecretBox, openCache, type Cache, type SecretBox } from '../cache';
@@ -15,6 +16,7 @@ import { StudioConnections } from '../connections';
 import { createExplore } from '../explore';
 import { ProfilesService } from '../profiles';
 import { SettingsService } from '../settings';
+import { createSyncControl, type SyncControl } from '../sync-control';
 import { PRODUCT_NAME, appVersion } from './paths';
 
 /**
@@ -41,6 +43,8 @@ export interface Studio {
   readonly settings: SettingsService;
   /** The active org and database, and the local services behind the one-click profiles. */
   readonly connections: StudioConnections;
+  /** The mappings applied, the engine running, the trigger log inspected (issue 8). */
+  readonly syncControl: SyncControl;
   info(): AppInfo;
   /** Stops what the studio started (local org, embedded Postgres, pools), then the cache. */
   close(): Promise<void>;
@@ -65,6 +69,7 @@ export function createStudio(options: StudioOptions): Studio {
     log,
   });
   const explore = createExplore({ connections, cache, events, log });
+  const syncControl = createSyncControl({ connections, cache, events, log });
   const version = appVersion();
   const info = (): AppInfo => ({
     name: PRODUCT_NAME,
@@ -85,6 +90,7 @@ export function createStudio(options: StudioOptions): Studio {
       ...settingsHandlers(settings),
       ...connectionHandlers({ connections, profiles, settings, events }),
       ...exploreHandlers(explore),
+      ...syncControlHandlers(syncControl),
     },
     {
       onInternalError: (method, error) =>
@@ -101,8 +107,11 @@ export function createStudio(options: StudioOptions): Studio {
     profiles,
     settings,
     connections,
+    syncControl,
     info,
     close: async () => {
+      // The engine first: it writes to the database and the org the connections hold.
+      await syncControl.close();
       // Background schema refreshes write to the cache: let them end before it closes.
       if (!(await settlesWithin(explore.whenIdle(), CLOSE_WAIT_MS))) {
         log('connect-studio: a schema refresh was still running at shutdown; it was abandoned.');

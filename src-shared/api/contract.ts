@@ -21,6 +21,18 @@ import {
   SavedQuery,
   StartedService,
 } from './models-explore';
+import {
+  DemoOpened,
+  MappingApplyResult,
+  MappingProblemJson,
+  MappingsState,
+  SyncLogEntry,
+  SyncStatus,
+  TriggerLogDetail,
+  TriggerLogFilterJson,
+  TriggerLogRow,
+  TriggerLogSummary,
+} from './models-sync';
 
 interface MethodDef<P extends z.ZodType, R extends z.ZodType> {
   summary: string;
@@ -34,6 +46,14 @@ const noParams = z.object({}).strict().default({});
 const profileId = z.string().min(1, 'id is required');
 const objectName = z.string().trim().min(1, 'object is required (an API name such as Account)');
 const soql = z.string().trim().min(1, 'soql is required (a query such as SELECT Id FROM Account)');
+const exportJson = z
+  .string()
+  .trim()
+  .min(1, 'document is required (a Heroku Connect mapping export, as JSON text)');
+const rowIds = z
+  .array(z.number().int().positive())
+  .min(1, 'give at least one trigger-log row id')
+  .max(10_000, 'at most 10,000 rows at a time; use retryMatching for a whole filter');
 
 /**
  * The contract between the renderer (or any client) and the main process. Each method is
@@ -207,6 +227,137 @@ export const apiContract = {
       'on either side, or with unequal field values',
     params: z.object({ soql }).strict(),
     result: CompareResult,
+  }),
+  'mappings.state': method({
+    summary:
+      "The active database's mappings: the applied document, what the schema holds (the " +
+      "editor plans its DDL against it), each mapped table's rows, and the user's unapplied draft",
+    params: noParams,
+    result: MappingsState,
+  }),
+  'mappings.validate': method({
+    summary:
+      "Check a document against the active org's describes with the shared rules (the same " +
+      'check mappings.apply makes); answers every problem',
+    params: z.object({ document: exportJson }).strict(),
+    result: z.object({ problems: z.array(MappingProblemJson) }),
+  }),
+  'mappings.apply': method({
+    summary:
+      'Apply a whole document to the active database (it replaces the applied one): validated ' +
+      'against the org, refused on errors; columns are dropped only with allowDrop. A running ' +
+      'sync picks the change up. The draft is cleared.',
+    params: z.object({ document: exportJson, allowDrop: z.boolean().default(false) }).strict(),
+    result: MappingApplyResult,
+  }),
+  'mappings.saveDraft': method({
+    summary:
+      'Keep the document being edited in the cache (null forgets it), per database and schema',
+    params: z.object({ document: z.string().nullable() }).strict(),
+    result: z.object({ savedAt: z.string().nullable() }),
+  }),
+  'sync.status': method({
+    summary:
+      'The sync engine between the active org and database: its state, each mapping (phase, ' +
+      'rows, polls, pending and failed changes, load progress) and the API usage',
+    params: noParams,
+    result: SyncStatus,
+  }),
+  'sync.start': method({
+    summary: 'Start the engine on the mappings applied to the active database',
+    params: noParams,
+    result: SyncStatus,
+  }),
+  'sync.stop': method({
+    summary: 'Stop the engine (changes on their way stay in the trigger log and go next time)',
+    params: noParams,
+    result: SyncStatus,
+  }),
+  'sync.pause': method({
+    summary: 'Pause one mapping (`object`) or the whole engine; kept across restarts',
+    params: z.object({ object: objectName.optional() }).strict().default({}),
+    result: SyncStatus,
+  }),
+  'sync.resume': method({
+    summary: 'Resume one mapping (`object`) or the whole engine',
+    params: z.object({ object: objectName.optional() }).strict().default({}),
+    result: SyncStatus,
+  }),
+  'sync.reload': method({
+    summary:
+      "Empty a mapping's table of synced rows and load it again from the org (unsent changes are kept)",
+    params: z.object({ object: objectName }).strict(),
+    result: SyncStatus,
+  }),
+  'sync.log': method({
+    summary: "The engine's recent events, oldest first (the live log keeps the last 1,000)",
+    params: z
+      .object({ limit: z.number().int().min(1).max(1000).default(200) })
+      .strict()
+      .default({ limit: 200 }),
+    result: z.object({ entries: z.array(SyncLogEntry) }),
+  }),
+  'demo.open': method({
+    summary:
+      'Everything `connect-studio demo` runs, inside this studio: the local org with the demo ' +
+      'data and embedded Postgres (saved and made active), the demo mappings applied, and the ' +
+      'engine started; answers once the engine runs (the initial loads go on)',
+    params: noParams,
+    result: DemoOpened,
+  }),
+  'triggerLog.list': method({
+    summary:
+      "The active database's trigger log and its archive, newest first, filtered; page on " +
+      'with `beforeId` (the last row of the previous page)',
+    params: z
+      .object({
+        filter: TriggerLogFilterJson.default({ source: 'both' }),
+        limit: z.number().int().min(1).max(1000).default(200),
+        beforeId: z.number().int().optional(),
+      })
+      .strict(),
+    result: z.object({
+      rows: z.array(TriggerLogRow),
+      /** More rows match beyond this page. */
+      hasMore: z.boolean(),
+      durationMs: z.number(),
+    }),
+  }),
+  'triggerLog.rows': method({
+    summary: 'Trigger-log rows as they are now, by id (live updates of the rows on screen)',
+    params: z.object({ ids: rowIds }).strict(),
+    result: z.object({ rows: z.array(TriggerLogRow) }),
+  }),
+  'triggerLog.summary': method({
+    summary:
+      'Rows per state (live log and archive), the tables for the filter, and whether the ' +
+      "studio's engine is writing this schema",
+    params: noParams,
+    result: TriggerLogSummary,
+  }),
+  'triggerLog.detail': method({
+    summary:
+      'One row in full: the change as old vs new values, the Salesforce message explained, ' +
+      'the Postgres row now and the Salesforce record fetched beside it',
+    params: z.object({ id: z.number().int() }).strict(),
+    result: TriggerLogDetail,
+  }),
+  'triggerLog.retry': method({
+    summary:
+      'Send FAILED rows again (merged writes: back to NEW; ordered: captured again from the ' +
+      'row as it is now, the old row REQUEUED)',
+    params: z.object({ ids: rowIds }).strict(),
+    result: z.object({ requeued: z.number() }),
+  }),
+  'triggerLog.retryMatching': method({
+    summary: "Send every FAILED row a filter matches again (the filter's other states are ignored)",
+    params: z.object({ filter: TriggerLogFilterJson }).strict(),
+    result: z.object({ requeued: z.number() }),
+  }),
+  'triggerLog.ignore': method({
+    summary: 'Mark FAILED or NEW rows IGNORED: they are never sent',
+    params: z.object({ ids: rowIds }).strict(),
+    result: z.object({ ignored: z.number() }),
   }),
   'settings.get': method({
     summary: 'The studio settings',

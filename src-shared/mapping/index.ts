@@ -129,7 +129,10 @@ export {
   APPLICATION_SESSION_SQL,
   triggerLogChannel,
   listenTriggerLogSql,
+  TRIGGER_LOG_STATES,
+  TRIGGER_LOG_ACTIONS,
 } from './session';
+export type { TriggerLogState, TriggerLogAction } from './session';
 
 // SQL quoting, for code that builds SQL from mapped names.
 export {

@@ -25,3 +25,22 @@ export function triggerLogChannel(schemaName: string): string {
 export function listenTriggerLogSql(schemaName: string): string {
   return `LISTEN ${quoteIdentifier(triggerLogChannel(schemaName))}`;
 }
+
+/** Every state a trigger-log row can be in, as Heroku Connect writes them (reference §2.1). */
+export const TRIGGER_LOG_STATES = [
+  'NEW',
+  'PENDING',
+  'SUCCESS',
+  'FAILED',
+  'MERGED',
+  'IGNORE',
+  'IGNORED',
+  'READONLY',
+  'REQUEUE',
+  'REQUEUED',
+] as const;
+export type TriggerLogState = (typeof TRIGGER_LOG_STATES)[number];
+
+/** What a trigger-log row records. */
+export const TRIGGER_LOG_ACTIONS = ['INSERT', 'UPDATE', 'DELETE'] as const;
+export type TriggerLogAction = (typeof TRIGGER_LOG_ACTIONS)[number];

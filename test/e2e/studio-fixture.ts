@@ -13,47 +13,68 @@ export interface RunningStudio {
   userDataDir: string;
 }
 
-/** Starts the real CLI (`connect-studio start --web`) with a fresh user-data folder per worker. */
+/**
+ * Starts the real CLI (`connect-studio start --web`) with a fresh user-data folder; `stop` ends
+ * it (SIGTERM, so it stops the local org and embedded Postgres it started) and removes the folder.
+ */
+export async function startStudioProcess(): Promise<{
+  studio: RunningStudio;
+  stop: () => Promise<void>;
+}> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'connect-studio-e2e-'));
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [
+      'bin/connect-studio.js',
+      'start',
+      '--web',
+      '--port',
+      '0',
+      '--json',
+      '--user-data',
+      userDataDir,
+    ],
+    {
+      env: { ...process.env, http_proxy: '', https_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '' },
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`studio exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`studio printed no URL in 30 s: ${stderr}`)), 30_000);
+  });
+  const { url } = JSON.parse(firstLine) as { url: string };
+  const parsed = new URL(url);
+  return {
+    studio: {
+      openUrl: url,
+      baseUrl: `${parsed.origin}/`,
+      token: parsed.searchParams.get('token') ?? '',
+      userDataDir,
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The worker's shared studio (see removeAllProfiles). */
 export const test = base.extend<object, { studio: RunningStudio }>({
   studio: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      const userDataDir = mkdtempSync(join(tmpdir(), 'connect-studio-e2e-'));
-      const child: ChildProcessWithoutNullStreams = spawn(
-        process.execPath,
-        [
-          'bin/connect-studio.js',
-          'start',
-          '--web',
-          '--port',
-          '0',
-          '--json',
-          '--user-data',
-          userDataDir,
-        ],
-        {
-          env: { ...process.env, http_proxy: '', https_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '' },
-        },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const firstLine = await new Promise<string>((resolve, reject) => {
-        const lines = createInterface({ input: child.stdout });
-        lines.once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`studio exited with ${code}: ${stderr}`)));
-        setTimeout(() => reject(new Error(`studio printed no URL in 30 s: ${stderr}`)), 30_000);
-      });
-      const { url } = JSON.parse(firstLine) as { url: string };
-      const parsed = new URL(url);
-      await use({
-        openUrl: url,
-        baseUrl: `${parsed.origin}/`,
-        token: parsed.searchParams.get('token') ?? '',
-        userDataDir,
-      });
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(userDataDir, { recursive: true, force: true });
+      const running = await startStudioProcess();
+      try {
+        await use(running.studio);
+      } finally {
+        await running.stop();
+      }
     },
     { scope: 'worker' },
   ],
@@ -85,3 +106,20 @@ export async function removeAllProfiles(studio: RunningStudio): Promise<void> {
   const { profiles } = await callStudio<{ profiles: { id: string }[] }>(studio, 'profiles.list');
   for (const profile of profiles) await callStudio(studio, 'profiles.remove', { id: profile.id });
 }
+
+/**
+ * A studio of the test's own (`connect-studio start --web` with a fresh user-data folder), for
+ * specs that need the first-run state or their own org and database: the worker's shared studio
+ * keeps whatever earlier specs started. Stopped, and its folder removed, when the test ends.
+ */
+export const freshTest = test.extend<{ freshStudio: RunningStudio }>({
+  // eslint-disable-next-line no-empty-pattern
+  freshStudio: async ({}, use) => {
+    const running = await startStudioProcess();
+    try {
+      await use(running.studio);
+    } finally {
+      await running.stop();
+    }
+  },
+});

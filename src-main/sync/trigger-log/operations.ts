@@ -4,11 +4,14 @@
 
 import type pg from 'pg';
 import {
+  TRIGGER_LOG_STATES,
   qualifiedName,
   quoteIdentifier,
   triggerLogChannel,
   type WriteAlgorithm,
 } from '../../../src-shared/mapping';
+
+export { TRIGGER_LOG_STATES };
 import { parseHstore } from '../writer/hstore';
 
 export class TriggerLogOperationError extends Error {
@@ -55,20 +58,6 @@ export interface TriggerLogEntry {
   old: Record<string, string | null> | null;
   source: TriggerLogSource;
 }
-
-/** Every state Heroku Connect writes (reference §2.1). */
-export const TRIGGER_LOG_STATES = [
-  'NEW',
-  'PENDING',
-  'SUCCESS',
-  'FAILED',
-  'MERGED',
-  'IGNORE',
-  'IGNORED',
-  'READONLY',
-  'REQUEUE',
-  'REQUEUED',
-] as const;
 
 /** Processed rows: what moves to the archive. */
 const PROCESSED_STATES = [
