@@ -73,3 +73,62 @@ export function schemaObjectRoute(objectName: string, tab?: string): string {
 export function queryRoute(soql: string): string {
   return `query?soql=${encodeURIComponent(soql)}`;
 }
+
+/** `mappings/Contact`: a mapping open in the Mapping editor (`mappings` alone: the list). */
+export function mappingRoute(objectName?: string): string {
+  return objectName ? `mappings/${encodeURIComponent(objectName)}` : 'mappings';
+}
+
+/** The trigger-log inspector's filters as they live in its URL (every key optional). */
+export interface TriggerLogRouteFilter {
+  /** States, e.g. ['FAILED']; in the URL: `state=FAILED,NEW`. */
+  states?: string[];
+  table?: string;
+  action?: string;
+  since?: string;
+  until?: string;
+  text?: string;
+  recordId?: number;
+  sfid?: string;
+  /** live | archive | both (the default, left out of the URL). */
+  source?: string;
+  /** The row whose detail is open. */
+  row?: number;
+}
+
+/** `trigger-log?state=FAILED&table=contact`: the inspector with these filters. */
+export function triggerLogRoute(filter: TriggerLogRouteFilter = {}): string {
+  const params = new URLSearchParams();
+  if (filter.states?.length) params.set('state', filter.states.join(','));
+  if (filter.table) params.set('table', filter.table);
+  if (filter.action) params.set('action', filter.action);
+  if (filter.since) params.set('since', filter.since);
+  if (filter.until) params.set('until', filter.until);
+  if (filter.text) params.set('text', filter.text);
+  if (filter.recordId !== undefined) params.set('record', String(filter.recordId));
+  if (filter.sfid) params.set('sfid', filter.sfid);
+  if (filter.source && filter.source !== 'both') params.set('source', filter.source);
+  if (filter.row !== undefined) params.set('row', String(filter.row));
+  const query = params.toString();
+  return query ? `trigger-log?${query}` : 'trigger-log';
+}
+
+/** The inverse of triggerLogRoute, forgiving of hand edits (bad numbers are dropped). */
+export function parseTriggerLogRoute(params: URLSearchParams): TriggerLogRouteFilter {
+  const filter: TriggerLogRouteFilter = {};
+  const states = params.get('state');
+  if (states)
+    filter.states = states
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean);
+  for (const key of ['table', 'action', 'since', 'until', 'text', 'sfid', 'source'] as const) {
+    const value = params.get(key);
+    if (value) filter[key] = value;
+  }
+  const record = Number(params.get('record'));
+  if (params.has('record') && Number.isSafeInteger(record)) filter.recordId = record;
+  const row = Number(params.get('row'));
+  if (params.has('row') && Number.isSafeInteger(row)) filter.row = row;
+  return filter;
+}
