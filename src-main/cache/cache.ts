@@ -50,6 +50,14 @@ export interface SavedQuery {
   updatedAt: string;
 }
 
+/** The unapplied edit of a database's mappings (Heroku Connect export JSON, as the user left it). */
+export interface MappingDraftEntry {
+  profileId: string;
+  schemaName: string;
+  document: string;
+  savedAt: string;
+}
+
 export interface OpenCacheOptions {
   file: string;
   secretBox: SecretBox;
@@ -327,6 +335,35 @@ export class Cache {
         .run(fetchedAt ?? this.timestamp(), orgKey).changes > 0,
     forget: (orgKey: string): boolean =>
       this.db.prepare('DELETE FROM object_lists WHERE org_key = ?').run(orgKey).changes > 0,
+  };
+
+  // ── mapping drafts (the Mapping editor's unapplied edits) ───────────────────
+  /** One draft per database profile and sync schema; the profile must exist. */
+  readonly mappingDrafts = {
+    put: (draft: Omit<MappingDraftEntry, 'savedAt'> & { savedAt?: string }): MappingDraftEntry => {
+      const savedAt = draft.savedAt ?? this.timestamp();
+      this.db
+        .prepare(
+          `INSERT INTO mapping_drafts (profile_id, schema_name, document, saved_at)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (profile_id, schema_name) DO UPDATE SET document = excluded.document,
+             saved_at = excluded.saved_at`,
+        )
+        .run(draft.profileId, draft.schemaName, draft.document, savedAt);
+      return { ...draft, savedAt };
+    },
+    get: (profileId: string, schemaName: string): MappingDraftEntry | null => {
+      const row = this.db
+        .prepare(
+          'SELECT document, saved_at FROM mapping_drafts WHERE profile_id = ? AND schema_name = ?',
+        )
+        .get(profileId, schemaName) as { document: string; saved_at: string } | undefined;
+      return row ? { profileId, schemaName, document: row.document, savedAt: row.saved_at } : null;
+    },
+    forget: (profileId: string, schemaName: string): boolean =>
+      this.db
+        .prepare('DELETE FROM mapping_drafts WHERE profile_id = ? AND schema_name = ?')
+        .run(profileId, schemaName).changes > 0,
   };
 
   // ── query history and saved queries (used by the Query workspace) ───────────

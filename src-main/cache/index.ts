@@ -7,6 +7,7 @@ export type {
   ObjectListEntry,
   QueryHistoryEntry,
   SavedQuery,
+  MappingDraftEntry,
 } from './cache';
 export { KeyFileSecretBox, SecretUnreadableError } from './secret-box';
 export type { SecretBox } from './secret-box';

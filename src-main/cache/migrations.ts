@@ -68,6 +68,20 @@ export const cacheMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'mapping drafts per database profile and sync schema',
+    // A draft belongs to its database profile: removing the profile removes its drafts.
+    sql: `
+      CREATE TABLE mapping_drafts (
+        profile_id  TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+        schema_name TEXT NOT NULL,
+        document    TEXT NOT NULL,
+        saved_at    TEXT NOT NULL,
+        PRIMARY KEY (profile_id, schema_name)
+      );
+    `,
+  },
 ];
 
 export const latestCacheVersion = cacheMigrations[cacheMigrations.length - 1]?.version ?? 0;

@@ -25,9 +25,14 @@ export interface Explore {
 
 export function createExplore(options: ExploreOptions): Explore {
   const mapped = new MappedDatabases(options.connections);
-  // Another database (or an edited profile) must not be answered from the last reading.
+  // Another database (or an edited profile) must not be answered from the last reading, nor
+  // may mappings just applied (Schema's mapped markers follow an apply at once).
   options.events.subscribe((envelope) => {
-    if (envelope.event === 'settings.changed' || envelope.event === 'profiles.changed') {
+    if (
+      envelope.event === 'settings.changed' ||
+      envelope.event === 'profiles.changed' ||
+      envelope.event === 'mappings.changed'
+    ) {
       mapped.forget();
     }
   });

@@ -9,6 +9,8 @@ export { createExplore } from './explore';
 export type { Explore, ExploreOptions } from './explore';
 export type { ExploreConnections, MappedDatabase } from './mapped-database';
 export { MappedDatabases } from './mapped-database';
+// Org and database failures as ApiErrors, shared with src-main/sync-control.
+export { orgFailure, databaseFailure } from './errors';
 export {
   SchemaService,
   OBJECT_LIST_STALE_MS,

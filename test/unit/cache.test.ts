@@ -62,6 +62,7 @@ describe('openCache: schema and file handling', () => {
           'describes',
           'query_history',
           'saved_queries',
+          'mapping_drafts',
         ]),
       );
     } finally {
@@ -463,6 +464,71 @@ describe('cache contents', () => {
     expect(renamed.soql).toContain('IsClosed');
     expect(cache.savedQueries.remove('q1')).toBe(true);
     expect(cache.savedQueries.list().map((q) => q.id)).toEqual(['q2']);
+  });
+
+  it('keeps one mapping draft per database profile and schema, replaced on save', () => {
+    let clock = new Date('2025-05-06T07:08:09.000Z');
+    const { cache } = open(tempDir(), { now: () => clock });
+    for (const id of ['db1', 'db2']) {
+      cache.profiles.put({ id, kind: 'postgres', name: id, config: {}, secrets: {} });
+    }
+    expect(cache.mappingDrafts.get('db1', 'salesforce')).toBeNull();
+    const first = cache.mappingDrafts.put({
+      profileId: 'db1',
+      schemaName: 'salesforce',
+      document: '{"mappings": []}',
+    });
+    expect(first.savedAt).toBe('2025-05-06T07:08:09.000Z');
+    cache.mappingDrafts.put({ profileId: 'db1', schemaName: 'other', document: 'other schema' });
+    cache.mappingDrafts.put({ profileId: 'db2', schemaName: 'salesforce', document: 'db2' });
+
+    clock = new Date('2025-05-06T07:09:00.000Z');
+    cache.mappingDrafts.put({ profileId: 'db1', schemaName: 'salesforce', document: 'edited' });
+    expect(cache.mappingDrafts.get('db1', 'salesforce')).toEqual({
+      profileId: 'db1',
+      schemaName: 'salesforce',
+      document: 'edited',
+      savedAt: '2025-05-06T07:09:00.000Z',
+    });
+    expect(cache.mappingDrafts.get('db1', 'other')?.document).toBe('other schema');
+    expect(cache.mappingDrafts.get('db2', 'salesforce')?.document).toBe('db2');
+
+    expect(cache.mappingDrafts.forget('db1', 'salesforce')).toBe(true);
+    expect(cache.mappingDrafts.forget('db1', 'salesforce')).toBe(false);
+    expect(cache.mappingDrafts.get('db1', 'salesforce')).toBeNull();
+    expect(cache.mappingDrafts.get('db1', 'other')?.document).toBe('other schema');
+  });
+
+  it("forgets a profile's mapping drafts with the profile, and refuses one for no profile", () => {
+    const { cache } = open(tempDir());
+    cache.profiles.put({ id: 'db1', kind: 'postgres', name: 'db1', config: {}, secrets: {} });
+    cache.mappingDrafts.put({ profileId: 'db1', schemaName: 's', document: 'x' });
+    // Editing the profile (an upsert, not a delete) keeps its draft.
+    cache.profiles.put({ id: 'db1', kind: 'postgres', name: 'renamed', config: {}, secrets: {} });
+    expect(cache.mappingDrafts.get('db1', 's')?.document).toBe('x');
+    cache.profiles.remove('db1');
+    expect(cache.mappingDrafts.get('db1', 's')).toBeNull();
+    expect(() =>
+      cache.mappingDrafts.put({ profileId: 'gone', schemaName: 's', document: 'x' }),
+    ).toThrow(/FOREIGN KEY/);
+  });
+
+  it('adds the drafts table to a cache written before it, keeping what the file held', () => {
+    const dir = tempDir();
+    const file = join(dir, 'cache.sqlite');
+    const older = new Database(file);
+    for (const step of cacheMigrations.filter((m) => m.version <= 2)) older.exec(step.sql);
+    older.pragma('user_version = 2');
+    older.prepare("INSERT INTO settings (key, value_json) VALUES ('theme', '\"dark\"')").run();
+    older.close();
+
+    const { cache } = open(dir);
+    expect(cache.schemaVersion).toBe(latestCacheVersion);
+    expect(cache.settings.all()).toEqual({ theme: 'dark' });
+    cache.profiles.put({ id: 'db1', kind: 'postgres', name: 'db1', config: {}, secrets: {} });
+    cache.mappingDrafts.put({ profileId: 'db1', schemaName: 's', document: 'kept' });
+    cache.close();
+    expect(open(dir).cache.mappingDrafts.get('db1', 's')?.document).toBe('kept');
   });
 
   it('stores settings as JSON values', () => {
