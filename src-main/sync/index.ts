@@ -20,8 +20,20 @@ export {
   triggerLogCounts,
   TriggerLogOperationError,
   TRIGGER_LOG_STATES,
+  pageTriggerLog,
+  triggerLogRowsById,
+  triggerLogRow,
+  triggerLogStateCounts,
+  retryMatchingTriggerLogRows,
 } from './trigger-log';
-export type { TriggerLogFilter, TriggerLogEntry, TriggerLogSource } from './trigger-log';
+export type {
+  TriggerLogFilter,
+  TriggerLogEntry,
+  TriggerLogSource,
+  TriggerLogSelection,
+  TriggerLogListRow,
+  TriggerLogFullRow,
+} from './trigger-log';
 export { createMappingReader } from './reader';
 export { createTriggerLogWriter, parseHstore } from './writer';
 export {
@@ -32,3 +44,5 @@ export {
 } from './bookkeeping';
 export type { MappingBookkeeping } from './bookkeeping';
 export { loadDemoMappings, demoMappingsExport } from './demo';
+export { describeSyncEvent, describeLoadStart } from './describe-event';
+export type { DescribedSyncEvent } from './describe-event';
