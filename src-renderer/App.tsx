@@ -3,16 +3,25 @@ import { Icon } from './components/Icon';
 import { Notices } from './components/Notices';
 import { ObjectPalette } from './components/ObjectPalette';
 import { StatusBar } from './components/StatusBar';
-import { navigate, schemaObjectRoute, useHashRoute } from './state/route';
+import {
+  navigate,
+  replaceRoute,
+  schemaObjectRoute,
+  useHashLocation,
+  useHashRoute,
+} from './state/route';
 import { useStudio } from './state/studio';
 import { workspaces } from './workspaces';
+import { WelcomeWorkspace } from './workspaces/welcome';
 
 const isMac = /Mac/i.test(navigator.platform);
 
 export function App() {
-  const { settings, loadError, profiles } = useStudio();
+  const { info, settings, loadError, profiles } = useStudio();
   // With nothing connected yet, Connections is where work starts.
   const [route, go] = useHashRoute('connections');
+  const firstRun = useFirstRun(info !== null, profiles.length);
+  const onWelcome = useHashLocation().workspace === 'welcome' || firstRun === 'welcome';
   const current = workspaces.find((w) => w.id === route) ?? workspaces[0]!;
   const [paletteOpen, setPaletteOpen] = useState(false);
 
@@ -46,9 +55,10 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
+  const title = onWelcome ? 'Welcome' : current.label;
   useEffect(() => {
-    document.title = `${current.label} — Connect Studio`;
-  }, [current.label]);
+    document.title = `${title} — Connect Studio`;
+  }, [title]);
 
   return (
     <div className="app">
@@ -64,8 +74,8 @@ export function App() {
             <li key={w.id}>
               <a
                 href={`#/${w.id}`}
-                className={w.id === current.id ? 'is-current' : ''}
-                aria-current={w.id === current.id ? 'page' : undefined}
+                className={w.id === current.id && !onWelcome ? 'is-current' : ''}
+                aria-current={w.id === current.id && !onWelcome ? 'page' : undefined}
                 title={`${w.label} (${isMac ? '⌘' : 'Ctrl+'}${i + 1})`}
               >
                 <Icon name={w.id} />
@@ -85,6 +95,8 @@ export function App() {
             <h1>The studio is not answering</h1>
             <p>{loadError}</p>
           </div>
+        ) : firstRun === 'deciding' ? null : onWelcome ? (
+          <WelcomeWorkspace />
         ) : (
           <current.Component />
         )}
@@ -102,6 +114,27 @@ export function App() {
       ) : null}
     </div>
   );
+}
+
+/**
+ * The first run: opened with no workspace in the URL and, once the first load answers, no
+ * profile saved, the studio offers the demo (#/welcome) instead of an empty Connections.
+ * 'deciding' while that first load is on its way, so Connections does not flash first.
+ */
+function useFirstRun(loaded: boolean, profileCount: number): 'deciding' | 'welcome' | null {
+  const { workspace } = useHashLocation();
+  const [decision, setDecision] = useState<'pending' | 'welcome' | 'none'>(() =>
+    window.location.hash.replace(/^#\/?/, '') === '' ? 'pending' : 'none',
+  );
+  // Decided once, at the first load (React's "adjust state while rendering" pattern): removing
+  // every profile later does not bring the offer back over the user's work.
+  if (decision === 'pending' && loaded) setDecision(profileCount === 0 ? 'welcome' : 'none');
+  const welcome = decision === 'welcome' && workspace === '';
+  useEffect(() => {
+    if (welcome) replaceRoute('welcome');
+  }, [welcome]);
+  if (decision === 'pending' && workspace === '') return 'deciding';
+  return welcome ? 'welcome' : null;
 }
 
 /** Puts the chosen theme on <html>; "system" follows the OS, live. */

@@ -1,8 +1,9 @@
 // The admin endpoint under /_admin: failure scenarios on demand for the CLI's `local-org fault`
-// and for tests. No Salesforce login (the point is to break those); answered to loopback peers
+// and for tests, and records on demand (generate) for big loads. No Salesforce login (the point is to break those); answered to loopback peers
 // only, whatever address the org listens on. JSON in and out; errors are `{ "error": text }`.
 
 import type { FaultPlan } from '../faults';
+import { GenerateError, generateRecords } from '../seed/generate';
 import { jsonResponse, type PlainRequest, type PlainResponse, type ServerState } from './wire';
 
 const PLAN_KEYS = new Set(['writes', 'unavailable', 'drop', 'latencyMs', 'seed']);
@@ -50,13 +51,47 @@ export function handleAdminRequest(
       return jsonResponse(200, state.usage.reset());
     case 'GET /_admin/daily-limit':
       return jsonResponse(200, state.usage.current());
+    case 'POST /_admin/generate':
+      return generate(state, request.body);
     default:
       return adminError(
         404,
         `No admin action ${request.method} ${request.path}. There are: GET/PUT/DELETE /_admin/faults, ` +
           'POST /_admin/expire-sessions, POST /_admin/exhaust-daily-limit, ' +
-          'POST /_admin/reset-daily-limit, GET /_admin/daily-limit.',
+          'POST /_admin/reset-daily-limit, GET /_admin/daily-limit, ' +
+          'POST /_admin/generate {"object": "Account", "count": 1000}.',
       );
+  }
+}
+
+/** POST /_admin/generate {"object", "count"}: that many records of the object, in one go. */
+function generate(state: ServerState, body: Buffer): PlainResponse {
+  const example = 'Send an object such as {"object": "Account", "count": 50000}.';
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return adminError(400, `The body is not JSON. ${example}`);
+  }
+  if (!isObject(value)) return adminError(400, `The body must be a JSON object. ${example}`);
+  for (const key of Object.keys(value)) {
+    if (key !== 'object' && key !== 'count') {
+      return adminError(400, `Unknown key '${key}'; the keys are object and count. ${example}`);
+    }
+  }
+  const { object, count } = value;
+  if (typeof object !== 'string' || object.trim() === '') {
+    return adminError(400, `object is required: the API name of an object. ${example}`);
+  }
+  if (typeof count !== 'number') {
+    return adminError(400, `count is required: how many records to create. ${example}`);
+  }
+  try {
+    const outcome = generateRecords(state.store, object.trim(), count);
+    return jsonResponse(200, outcome);
+  } catch (error) {
+    if (error instanceof GenerateError) return adminError(400, error.message);
+    throw error;
   }
 }
 

@@ -240,7 +240,7 @@ export async function runInitialLoad(
       load.api === 'rest'
         ? restPages(salesforce, loadSoql(shape, load.lastId))
         : bulkPages(salesforce, load, (afterId) => loadSoql(shape, afterId), {
-            pageSize: settings.bulkPageSize,
+            pageSize: loadPageSize(settings.bulkPageSize, load.total),
             lastIdOf: bulkLastId,
             signal,
           });
@@ -308,3 +308,15 @@ export async function runInitialLoad(
 }
 
 export type { ReadShape };
+
+/** The smallest Bulk results page a load asks for: below it, page overheads dominate. */
+const MIN_LOAD_PAGE = 5_000;
+
+/**
+ * Rows per Bulk results page for a load of `total` records: about twenty pages, so progress
+ * moves visibly on a mid-sized load, and never more than the configured page size, which keeps
+ * large loads at full speed.
+ */
+export function loadPageSize(configured: number, total: number): number {
+  return Math.min(configured, Math.max(MIN_LOAD_PAGE, Math.ceil(total / 20)));
+}

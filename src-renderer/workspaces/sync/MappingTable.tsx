@@ -1,0 +1,286 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SyncMappingState } from '../../../src-shared/api';
+import { Icon } from '../../components/Icon';
+import { mappingRoute, navigate, triggerLogRoute } from '../../state/route';
+import {
+  formatAgo,
+  formatCount,
+  formatCountdown,
+  formatDuration,
+  formatRate,
+  PHASE_HELP,
+  PHASE_LABELS,
+  toneOf,
+} from './format';
+
+export type MappingAction = 'pause' | 'resume' | 'reload';
+
+interface Props {
+  mappings: SyncMappingState[];
+  schemaName: string | null;
+  /** The engine runs: a mapping can be paused, resumed or reloaded only then. */
+  engineOn: boolean;
+  now: number;
+  /** `${action}:${object}` of the request on its way, if any. */
+  busy: string | null;
+  onAction(action: MappingAction, objectName: string): void;
+}
+
+/** A row per mapping: where it stands, its counts, and what can be done to it. */
+export function MappingTable({ mappings, schemaName, engineOn, now, busy, onAction }: Props) {
+  const [confirming, setConfirming] = useState<SyncMappingState | null>(null);
+  return (
+    <>
+      <table className="sync-table" aria-label="Mappings">
+        <thead>
+          <tr>
+            <th scope="col">Mapping</th>
+            <th scope="col" className="sync-table__phase">
+              Phase
+            </th>
+            <th scope="col" className="num" title="Rows in the Postgres table">
+              Rows
+            </th>
+            <th scope="col">Last poll</th>
+            <th scope="col">Next poll</th>
+            <th scope="col" className="num" title="Trigger-log rows waiting to be sent">
+              Pending
+            </th>
+            <th scope="col" className="num" title="Trigger-log rows Salesforce refused">
+              Failed
+            </th>
+            <th scope="col" className="sync-table__actions">
+              <span className="sync-sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {mappings.map((m) => (
+            <MappingRow
+              key={m.objectName}
+              mapping={m}
+              schemaName={schemaName}
+              engineOn={engineOn}
+              now={now}
+              busy={busy}
+              onAction={onAction}
+              onReload={() => setConfirming(m)}
+            />
+          ))}
+        </tbody>
+      </table>
+      {confirming ? (
+        <ReloadDialog
+          mapping={confirming}
+          schemaName={schemaName}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            onAction('reload', confirming.objectName);
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function MappingRow({
+  mapping: m,
+  schemaName,
+  engineOn,
+  now,
+  busy,
+  onAction,
+  onReload,
+}: Omit<Props, 'mappings'> & { mapping: SyncMappingState; onReload(): void }) {
+  const qualified = schemaName ? `${schemaName}.${m.table}` : m.table;
+  const mine = busy?.endsWith(`:${m.objectName}`) ?? false;
+  const paused = m.paused || m.phase === 'paused';
+  return (
+    <tr className={`sync-row sync-row--${m.phase}`} aria-label={m.objectName}>
+      <td>
+        <div className="sync-row__object">
+          <strong>{m.objectName}</strong>
+          <span className="sync-row__arrow" aria-hidden="true">
+            →
+          </span>
+          <code title={`Postgres table ${qualified}`}>{m.table}</code>
+        </div>
+        <span className="sync-row__access muted">
+          {m.access === 'read_only' ? 'Read-only' : 'Read-write'}
+        </span>
+      </td>
+      <td className="sync-table__phase">
+        <span
+          className={`sync-badge sync-badge--${toneOf(m.phase)}`}
+          title={PHASE_HELP[m.phase]}
+          data-testid="mapping-phase"
+        >
+          {PHASE_LABELS[m.phase]}
+        </span>
+        {m.load ? <LoadProgress objectName={m.objectName} load={m.load} /> : null}
+        {m.error ? (
+          <p className="sync-row__error" title={m.error}>
+            {m.error}
+          </p>
+        ) : null}
+      </td>
+      <td className="num" data-testid="mapping-rows">
+        {formatCount(m.rowCount)}
+      </td>
+      <td title={m.lastPollAt ?? 'No poll yet'}>{formatAgo(m.lastPollAt, now)}</td>
+      <td title={m.nextPollAt ?? undefined}>
+        {engineOn && !paused ? formatCountdown(m.nextPollAt, now) : '—'}
+      </td>
+      <td className="num">{formatCount(m.pending)}</td>
+      <td className="num">
+        {m.failed > 0 ? (
+          <a
+            className="sync-row__failed"
+            href={`#/${triggerLogRoute({ states: ['FAILED'], table: m.table })}`}
+            title={`Open the ${m.failed} failed ${m.table} rows in Trigger Log`}
+          >
+            {formatCount(m.failed)}
+          </a>
+        ) : (
+          <span className="muted">0</span>
+        )}
+      </td>
+      <td className="sync-table__actions">
+        <div className="sync-row__actions">
+          {paused ? (
+            <button
+              className="button button--small"
+              onClick={() => onAction('resume', m.objectName)}
+              disabled={!engineOn || mine}
+              aria-label={`Resume ${m.objectName}`}
+              title={`Resume polling and writing ${m.objectName}`}
+            >
+              Resume
+            </button>
+          ) : (
+            <button
+              className="button button--small"
+              onClick={() => onAction('pause', m.objectName)}
+              disabled={!engineOn || mine}
+              aria-label={`Pause ${m.objectName}`}
+              title={`Pause ${m.objectName}: no polls and no writes until resumed (kept across restarts)`}
+            >
+              Pause
+            </button>
+          )}
+          <button
+            className="button button--small"
+            onClick={onReload}
+            disabled={!engineOn || mine}
+            aria-label={`Reload ${m.objectName}`}
+            title={`Empty ${qualified} of its synced rows and load it again from the org`}
+          >
+            Reload
+          </button>
+          <button
+            className="icon-button"
+            onClick={() => navigate(mappingRoute(m.objectName))}
+            aria-label={`Open ${m.objectName} in Mappings`}
+            title={`Open ${m.objectName} in Mappings`}
+          >
+            <Icon name="mappings" size={16} />
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function LoadProgress({
+  objectName,
+  load,
+}: {
+  objectName: string;
+  load: NonNullable<SyncMappingState['load']>;
+}) {
+  const known = load.total > 0;
+  const share = known ? Math.min(1, load.done / load.total) : 0;
+  const text = known
+    ? `${formatCount(load.done)} of ${formatCount(load.total)}`
+    : `${formatCount(load.done)} so far`;
+  return (
+    <div className="sync-load">
+      <div
+        className={`sync-load__bar ${known ? '' : 'sync-load__bar--unknown'}`}
+        role="progressbar"
+        aria-label={`${objectName} initial load`}
+        aria-valuemin={0}
+        aria-valuemax={known ? load.total : undefined}
+        aria-valuenow={known ? load.done : undefined}
+        aria-valuetext={text}
+      >
+        <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
+      </div>
+      <div className="sync-load__text" data-testid="load-progress">
+        <span>{text}</span>
+        {load.done === 0 ? (
+          <span className="muted">starting…</span>
+        ) : (
+          <span>{formatRate(load.ratePerSecond)}</span>
+        )}
+        {load.etaSeconds !== null && load.done > 0 ? (
+          <span>about {formatDuration(load.etaSeconds)} left</span>
+        ) : null}
+        <span className="muted" title={load.api === 'bulk' ? 'Bulk API 2.0' : 'REST query'}>
+          {load.api === 'bulk' ? 'Bulk' : 'REST'}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Reload empties a table: the user says so first. */
+function ReloadDialog({
+  mapping,
+  schemaName,
+  onCancel,
+  onConfirm,
+}: {
+  mapping: SyncMappingState;
+  schemaName: string | null;
+  onCancel(): void;
+  onConfirm(): void;
+}) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    cancel.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onCancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
+  const qualified = schemaName ? `${schemaName}.${mapping.table}` : mapping.table;
+  return (
+    <div className="sync-modal" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <div
+        className="sync-modal__box"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label={`Reload ${mapping.objectName}?`}
+      >
+        <h2>Reload {mapping.objectName}?</h2>
+        <p>
+          This empties <code>{qualified}</code> of its synced rows
+          {mapping.rowCount !== null ? ` (${formatCount(mapping.rowCount)} now)` : ''} and loads
+          every {mapping.objectName} record again from the org. Changes not yet sent to Salesforce
+          stay in the trigger log and go after the load.
+        </p>
+        <div className="sync-modal__actions">
+          <button ref={cancel} className="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button className="button button--danger" onClick={onConfirm}>
+            Empty and reload
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
