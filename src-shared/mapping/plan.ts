@@ -103,6 +103,30 @@ const SYSTEM_TABLES: ReadonlySet<string> = new Set([
 /** The channel `<schema>.hc_trigger_log` must fit in a 63-byte name. */
 const MAX_SCHEMA_BYTES = MAX_IDENTIFIER_BYTES - '.hc_trigger_log'.length;
 
+/**
+ * Ours, not Heroku Connect's, on the live log and the archive alike: the trigger-log inspector
+ * reads a page newest first (created_at, id) under any filter, and each of these lets one
+ * filter walk its rows in that order and stop after a page, over a million rows: the states
+ * other than SUCCESS (few rows; a page of FAILED or NEW rows, and their counts), a table, the
+ * rows the org sent a message for (the text filter), and an sfid.
+ */
+function inspectorIndexes(table: string): Array<{ table: string; name: string; sql: string }> {
+  return [
+    {
+      table,
+      name: `${table}_idx_state_created_at`,
+      sql: `(state, created_at, id) WHERE state <> 'SUCCESS'`,
+    },
+    { table, name: `${table}_idx_table_name_created_at`, sql: `(table_name, created_at, id)` },
+    {
+      table,
+      name: `${table}_idx_message_created_at`,
+      sql: `(created_at, id) WHERE sf_message IS NOT NULL`,
+    },
+    { table, name: `${table}_idx_sfid`, sql: `(sfid) WHERE sfid IS NOT NULL` },
+  ];
+}
+
 export function planSchema(input: PlanSchemaInput): SchemaPlan {
   const { schemaName, current } = input;
   try {
@@ -204,6 +228,13 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
       name: '_trigger_log_idx_failed_table_created_at',
       sql: `(table_name, created_at) WHERE state = 'FAILED'`,
     },
+    ...inspectorIndexes('_trigger_log'),
+    // Ours too: the inspector's record-id filter (Heroku Connect indexes it on the archive only).
+    {
+      table: '_trigger_log',
+      name: '_trigger_log_idx_record_id',
+      sql: `(record_id)`,
+    },
     {
       table: '_trigger_log_archive',
       name: '_trigger_log_archive_idx_created_at',
@@ -224,6 +255,7 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
       name: '_trigger_log_archive_idx_failed_table_created_at',
       sql: `(table_name, created_at) WHERE state = 'FAILED'`,
     },
+    ...inspectorIndexes('_trigger_log_archive'),
     {
       table: '_sf_event_log',
       name: 'idx__sf_event_log_comp_key',

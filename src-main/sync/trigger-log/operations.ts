@@ -227,7 +227,7 @@ export async function listTriggerLog(
   }));
 }
 
-interface TargetRow {
+export interface TargetRow {
   id: number;
   state: string;
   action: string;
@@ -277,7 +277,7 @@ export async function retryTriggerLogRows(
   try {
     await client.query('BEGIN');
     const rows: TargetRow[] = [];
-    const columns = `id, state, action, table_name, record_id, sfid, "values", old`;
+    const columns = RETRY_COLUMNS;
     if (target.ids?.length) {
       const found = await client.query<TargetRow>(
         `SELECT ${columns}, 'live' AS source FROM ${live} WHERE id = ANY($1::int[]) FOR UPDATE`,
@@ -289,7 +289,7 @@ export async function retryTriggerLogRows(
         [target.ids, found.rows.map((r) => r.id)],
       );
       const byId = new Map([...found.rows, ...archived.rows].map((r) => [r.id, r] as const));
-      for (const id of target.ids) {
+      for (const id of new Set(target.ids)) {
         const row = byId.get(id);
         if (!row) {
           throw new TriggerLogOperationError(
@@ -317,30 +317,7 @@ export async function retryTriggerLogRows(
       for (const row of failed.rows) if (!seen.has(row.id)) rows.push(row);
     }
     rows.sort((a, b) => a.id - b.id);
-
-    let requeued = 0;
-    const hstoreSchema = rows.length > 0 ? await hstoreSchemaOf(client) : 'public';
-    for (const row of rows) {
-      if (row.source === 'live' && algorithm === 'merged') {
-        await client.query(
-          `UPDATE ${live} SET state = 'NEW', processed_at = NULL, processed_tx = NULL,
-                  sf_message = NULL, updated_at = now() WHERE id = $1`,
-          [row.id],
-        );
-      } else {
-        await recapture(client, schemaName, hstoreSchema, row);
-        await client.query(
-          `UPDATE ${row.source === 'live' ? live : archive}
-              SET state = 'REQUEUED', updated_at = now() WHERE id = $1`,
-          [row.id],
-        );
-      }
-      requeued++;
-    }
-    if (requeued > 0) {
-      // A state flipped back to NEW inserts nothing, so no trigger wakes the engine: we do.
-      await client.query(`SELECT pg_notify($1, 'ping')`, [triggerLogChannel(schemaName)]);
-    }
+    const requeued = await requeueRows(client, schemaName, rows, algorithm);
     await client.query('COMMIT');
     return { requeued };
   } catch (error) {
@@ -349,6 +326,49 @@ export async function retryTriggerLogRows(
   } finally {
     client.release();
   }
+}
+
+/** The row columns retries read (with FOR UPDATE). */
+export const RETRY_COLUMNS = `id, state, action, table_name, record_id, sfid, "values", old`;
+
+/**
+ * Queues `rows` (locked by the caller's transaction) to be sent again and wakes the engine.
+ * Merged writes flip live rows back to NEW in one statement; ordered writes, and archived rows
+ * under either algorithm, are captured again as new NEW rows and the old rows become REQUEUED.
+ */
+export async function requeueRows(
+  client: pg.PoolClient,
+  schemaName: string,
+  rows: readonly TargetRow[],
+  algorithm: WriteAlgorithm,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { live, archive } = tables(schemaName);
+  const flip = rows.filter((r) => r.source === 'live' && algorithm === 'merged');
+  const recaptured = rows.filter((r) => !(r.source === 'live' && algorithm === 'merged'));
+  if (flip.length > 0) {
+    await client.query(
+      `UPDATE ${live} SET state = 'NEW', processed_at = NULL, processed_tx = NULL,
+              sf_message = NULL, updated_at = now() WHERE id = ANY($1::int[])`,
+      [flip.map((r) => r.id)],
+    );
+  }
+  if (recaptured.length > 0) {
+    const hstoreSchema = await hstoreSchemaOf(client);
+    for (const row of recaptured) await recapture(client, schemaName, hstoreSchema, row);
+    for (const source of ['live', 'archive'] as const) {
+      const ids = recaptured.filter((r) => r.source === source).map((r) => r.id);
+      if (ids.length === 0) continue;
+      await client.query(
+        `UPDATE ${source === 'live' ? live : archive}
+            SET state = 'REQUEUED', updated_at = now() WHERE id = ANY($1::int[])`,
+        [ids],
+      );
+    }
+  }
+  // A state flipped back to NEW inserts nothing, so no trigger wakes the engine: we do.
+  await client.query(`SELECT pg_notify($1, 'ping')`, [triggerLogChannel(schemaName)]);
+  return rows.length;
 }
 
 /**
