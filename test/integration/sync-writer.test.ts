@@ -1022,6 +1022,29 @@ describe('trigger-log operations', () => {
     );
   });
 
+  it('merged: the user fixes a failed insert in Postgres, then retries it; the record keeps the fix', async () => {
+    const h = await harness();
+    const key = ext('FIXED');
+    await app(
+      h,
+      `INSERT INTO $S.account (name, external_id__c, industry) VALUES ('Bad', $1, 'Energy')`,
+      [key],
+    );
+    fail('refused as logged');
+    expect(await h.drain()).toMatchObject({ failed: 1 });
+    const [failed] = await h.log();
+
+    // The fix goes out on its own (the UPDATE of a record without an sfid is an insert of the row).
+    await app(h, `UPDATE $S.account SET name = 'Good' WHERE external_id__c = $1`, [key]);
+    expect(await h.drain()).toMatchObject({ succeeded: 1 });
+    // Retrying the old INSERT row sends the row as it is now, not its logged values.
+    await retryTriggerLogRows(h.pool, h.world.schemaName, { ids: [failed!.id] }, 'merged');
+    expect(await h.drain()).toMatchObject({ succeeded: 1, failed: 0 });
+    expect((await h.log()).map((l) => l.state)).toEqual(['SUCCESS', 'SUCCESS']);
+    const records = await query(h, `SELECT Name FROM Account WHERE External_ID__c = '${key}'`);
+    expect(records).toEqual([expect.objectContaining({ Name: 'Good' })]);
+  });
+
   it('ordered: retry captures the change again and marks the old row REQUEUED', async () => {
     const h = await harness({ writeAlgorithm: 'ordered' });
     const key = ext('ORETRY');

@@ -187,7 +187,10 @@ export type Resolution = { write: PendingWrite } | { skip: SkippedChange };
 /** The mapped row as it is now: its sfid, and its values when they were needed. */
 export interface CurrentRow {
   sfid: string | null;
-  /** Loaded for UPDATEs of records without an sfid (they are sent as inserts of the row). */
+  /**
+   * Loaded for UPDATEs of records without an sfid (sent as inserts of the row) and for INSERTs
+   * of records that have one by now (sent as updates from the row).
+   */
   values?: Values;
 }
 
@@ -225,9 +228,12 @@ export function resolveChange(
     };
   }
   if (sfid) {
-    // An UPDATE, or an INSERT whose row already has an sfid (a retried insert that had in fact
-    // succeeded): an update of the record.
-    const payload = buildPayload(change.ctx, change.values, 'update');
+    // An UPDATE, or an INSERT whose row already has an sfid: an update of the record. Such an
+    // INSERT is a retried one whose record was created since (the user's fix of the row went
+    // out as an insert of it), so it sends the row as it is now, not its stale logged values.
+    const values =
+      action === 'INSERT' && !change.logSfid && current?.values ? current.values : change.values;
+    const payload = buildPayload(change.ctx, values, 'update');
     if (payload.fields.size === 0 && payload.references.length === 0) {
       return {
         skip: { change, reason: 'no column Salesforce can update changed', touchRow: !!current },

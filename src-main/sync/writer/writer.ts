@@ -336,20 +336,31 @@ class Pass {
     }
   }
 
-  /** Each record's sfid now, and the whole row for UPDATEs that may be sent as inserts. */
+  /**
+   * Each record's sfid now, and the whole row where the change will be sent from it: an UPDATE
+   * of a record without an sfid (sent as an insert of the row), and an INSERT whose record has
+   * an sfid by now (a retried insert after the user's fix went out: its logged values are stale).
+   */
   private async loadCurrentRows(perRecord: Change[][]): Promise<Map<string, CurrentRow>> {
     const { pool } = this.part;
-    const byTable = new Map<MappingContext, { all: number[]; full: number[] }>();
+    const byTable = new Map<
+      MappingContext,
+      { all: number[]; withoutSfid: number[]; withSfid: number[] }
+    >();
     for (const list of perRecord) {
       const first = list[0];
       if (!first) continue;
       let entry = byTable.get(first.ctx);
-      if (!entry) byTable.set(first.ctx, (entry = { all: [], full: [] }));
+      if (!entry) byTable.set(first.ctx, (entry = { all: [], withoutSfid: [], withSfid: [] }));
       entry.all.push(first.recordId);
-      if (list.some((c) => c.action === 'UPDATE' && !c.logSfid)) entry.full.push(first.recordId);
+      if (list.some((c) => c.action === 'UPDATE' && !c.logSfid)) {
+        entry.withoutSfid.push(first.recordId);
+      }
+      if (list.some((c) => c.action === 'INSERT' && !c.logSfid))
+        entry.withSfid.push(first.recordId);
     }
     const current = new Map<string, CurrentRow>();
-    for (const [ctx, { all, full }] of byTable) {
+    for (const [ctx, { all, withoutSfid, withSfid }] of byTable) {
       const sfids = await pool.query<{ id: number; sfid: string | null }>(
         `SELECT id, sfid FROM ${ctx.qualifiedTable} WHERE id = ANY($1::int[])`,
         [all],
@@ -357,7 +368,10 @@ class Pass {
       for (const row of sfids.rows) {
         current.set(recordKey(ctx.table, row.id), { sfid: row.sfid });
       }
-      const needed = full.filter((id) => !current.get(recordKey(ctx.table, id))?.sfid);
+      const hasSfid = (id: number) => !!current.get(recordKey(ctx.table, id))?.sfid;
+      const needed = [
+        ...new Set([...withoutSfid.filter((id) => !hasSfid(id)), ...withSfid.filter(hasSfid)]),
+      ];
       if (needed.length === 0) continue;
       const hstore = await this.writer.hstoreFunction();
       const rows = await pool.query<{ id: number; row: string }>(
