@@ -1037,12 +1037,26 @@ describe('trigger-log operations', () => {
     // The fix goes out on its own (the UPDATE of a record without an sfid is an insert of the row).
     await app(h, `UPDATE $S.account SET name = 'Good' WHERE external_id__c = $1`, [key]);
     expect(await h.drain()).toMatchObject({ succeeded: 1 });
-    // Retrying the old INSERT row sends the row as it is now, not its logged values.
+    // Meanwhile someone edits the record in Salesforce, in a field the insert left empty.
+    const [created] = await query<{ Id: string }>(
+      h,
+      `SELECT Id FROM Account WHERE External_ID__c = '${key}'`,
+    );
+    await h.world.salesforce
+      .sobject('Account')
+      .update({ Id: String(created!.Id), NumberOfEmployees: 42 });
+    // Retrying the old INSERT row sends the columns it set as the row holds them now (not its
+    // refused logged values), and leaves alone what it did not set.
     await retryTriggerLogRows(h.pool, h.world.schemaName, { ids: [failed!.id] }, 'merged');
     expect(await h.drain()).toMatchObject({ succeeded: 1, failed: 0 });
     expect((await h.log()).map((l) => l.state)).toEqual(['SUCCESS', 'SUCCESS']);
-    const records = await query(h, `SELECT Name FROM Account WHERE External_ID__c = '${key}'`);
-    expect(records).toEqual([expect.objectContaining({ Name: 'Good' })]);
+    const records = await query(
+      h,
+      `SELECT Name, Industry, NumberOfEmployees FROM Account WHERE External_ID__c = '${key}'`,
+    );
+    expect(records).toEqual([
+      expect.objectContaining({ Name: 'Good', Industry: 'Energy', NumberOfEmployees: 42 }),
+    ]);
   });
 
   it('ordered: retry captures the change again and marks the old row REQUEUED', async () => {

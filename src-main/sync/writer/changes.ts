@@ -228,11 +228,11 @@ export function resolveChange(
     };
   }
   if (sfid) {
-    // An UPDATE, or an INSERT whose row already has an sfid: an update of the record. Such an
-    // INSERT is a retried one whose record was created since (the user's fix of the row went
-    // out as an insert of it), so it sends the row as it is now, not its stale logged values.
+    // An UPDATE, or an INSERT whose row already has an sfid: an update of the record.
     const values =
-      action === 'INSERT' && !change.logSfid && current?.values ? current.values : change.values;
+      action === 'INSERT' && !change.logSfid && current?.values
+        ? insertAsItIsNow(change.values, current.values)
+        : change.values;
     const payload = buildPayload(change.ctx, values, 'update');
     if (payload.fields.size === 0 && payload.references.length === 0) {
       return {
@@ -250,6 +250,23 @@ export function resolveChange(
   // The unique identifier turns the insert into an upsert, so a re-sent insert never duplicates.
   const kind: WriteKind = key !== undefined && key !== null && key !== '' ? 'upsert' : 'create';
   return { write: { change, kind, op: 'INSERT', ...payload, deferred: [], rowValues: values } };
+}
+
+/**
+ * An INSERT whose record exists by now (a retried insert whose fix already went out as an
+ * insert of the row, or a record matched by its unique identifier) sends the columns the insert
+ * set, valued as the row holds them now: the logged values may be the very ones Salesforce
+ * refused. Columns the insert left empty are not sent, so nothing set since in Salesforce is
+ * cleared. (UNCONFIRMED what Heroku Connect sends here; a later Salesforce edit of the same
+ * column not yet polled is overwritten, as any write from Postgres would.)
+ */
+function insertAsItIsNow(logged: Values, now: Values): Values {
+  const values: Values = new Map();
+  for (const [column, text] of logged) {
+    if (text === null) continue;
+    values.set(column, now.has(column) ? (now.get(column) ?? null) : text);
+  }
+  return values;
 }
 
 /** The fields and references a change sends (insert: createable ones; update: updateable). */

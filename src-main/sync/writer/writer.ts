@@ -345,22 +345,23 @@ class Pass {
     const { pool } = this.part;
     const byTable = new Map<
       MappingContext,
-      { all: number[]; withoutSfid: number[]; withSfid: number[] }
+      { all: number[]; fromRowUnlessSfid: number[]; fromRowIfSfid: number[] }
     >();
     for (const list of perRecord) {
       const first = list[0];
       if (!first) continue;
       let entry = byTable.get(first.ctx);
-      if (!entry) byTable.set(first.ctx, (entry = { all: [], withoutSfid: [], withSfid: [] }));
+      if (!entry)
+        byTable.set(first.ctx, (entry = { all: [], fromRowUnlessSfid: [], fromRowIfSfid: [] }));
       entry.all.push(first.recordId);
       if (list.some((c) => c.action === 'UPDATE' && !c.logSfid)) {
-        entry.withoutSfid.push(first.recordId);
+        entry.fromRowUnlessSfid.push(first.recordId);
       }
       if (list.some((c) => c.action === 'INSERT' && !c.logSfid))
-        entry.withSfid.push(first.recordId);
+        entry.fromRowIfSfid.push(first.recordId);
     }
     const current = new Map<string, CurrentRow>();
-    for (const [ctx, { all, withoutSfid, withSfid }] of byTable) {
+    for (const [ctx, { all, fromRowUnlessSfid, fromRowIfSfid }] of byTable) {
       const sfids = await pool.query<{ id: number; sfid: string | null }>(
         `SELECT id, sfid FROM ${ctx.qualifiedTable} WHERE id = ANY($1::int[])`,
         [all],
@@ -370,7 +371,10 @@ class Pass {
       }
       const hasSfid = (id: number) => !!current.get(recordKey(ctx.table, id))?.sfid;
       const needed = [
-        ...new Set([...withoutSfid.filter((id) => !hasSfid(id)), ...withSfid.filter(hasSfid)]),
+        ...new Set([
+          ...fromRowUnlessSfid.filter((id) => !hasSfid(id)),
+          ...fromRowIfSfid.filter(hasSfid),
+        ]),
       ];
       if (needed.length === 0) continue;
       const hstore = await this.writer.hstoreFunction();
