@@ -29,7 +29,9 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.defaultPrevented) return;
+      // A modal dialog asks its question first; leaving the workspace under it would drop it.
+      if (document.querySelector('dialog[open]')) return;
       const index = Number(e.key) - 1;
       const target = workspaces[index];
       if (target) {

@@ -1,10 +1,14 @@
 // The Sync dashboard's live event log: engine events in words (describeSyncEvent), the last
 // 1,000 kept in memory, new ones handed on in batches (at most four a second). Progress ticks
-// are not lines of their own: a load gets one line when it starts and one when it ends, and a
-// mapping's status only when its phase, pause or error changes.
+// are not lines of their own: a load gets one line when it starts and one when it ends (with how
+// long it took), and a mapping's status only when its phase, pause or error changes. A poll is
+// one line, its result: the polling → synced round trip around it would only repeat it; a load
+// is said by its own two lines, not also by an "initial load" status.
 import type { SyncLogEntry } from '../../src-shared/api';
 import { describeLoadStart, describeSyncEvent, type SyncEvent } from '../sync';
 import { createThrottle } from './throttle';
+
+type LoadProgress = Extract<SyncEvent, { type: 'load.progress' }>['progress'];
 
 export const EVENT_LOG_CAPACITY = 1_000;
 const PUSH_EVERY_MS = 250;
@@ -30,8 +34,8 @@ export function createSyncEventLog(options: {
   const kept: SyncLogEntry[] = [];
   let unpushed: SyncLogEntry[] = [];
   let nextId = 1;
-  /** Per object: the load in progress (or just ended, at `done`), to log its start and end once. */
-  const loads = new Map<string, { ended: boolean; done: number }>();
+  /** Per object: the load in progress (or just ended), to log its start and end once. */
+  const loads = new Map<string, { ended: boolean; startedMs: number }>();
   /** Per object: phase|paused|error of the last status logged. */
   const statuses = new Map<string, string>();
 
@@ -65,8 +69,9 @@ export function createSyncEventLog(options: {
         const { done, total, etaSeconds } = event.progress;
         // The meter's last report (final) has eta 0 and done = total; an early one may too.
         const finished = done >= total && etaSeconds === 0;
-        const load = loads.get(event.objectName);
+        let load = loads.get(event.objectName);
         if (!load || (load.ended && !finished)) {
+          load = { ended: false, startedMs: Date.now() };
           append(
             'load.progress',
             'info',
@@ -77,15 +82,24 @@ export function createSyncEventLog(options: {
           return;
         }
         if (finished) {
-          const described = describeSyncEvent(event);
-          append('load.progress', described.level, described.message, event.objectName);
+          const seconds = (Date.now() - load.startedMs) / 1000;
+          const message = describeLoadEnd(event.objectName, event.progress, seconds);
+          append('load.progress', 'info', message, event.objectName);
         }
-        loads.set(event.objectName, { ended: finished, done });
+        loads.set(event.objectName, { ended: finished, startedMs: load.startedMs });
         return;
       }
       if (event.type === 'mapping.status') {
         const s = event.status;
         if (s.phase !== 'initial_load') loads.delete(s.objectName);
+        // A load and a poll have lines of their own (its start and end; what the poll found),
+        // and one that fails turns into an error status, which is logged.
+        if (!s.paused && s.phase === 'polling') return;
+        if (!s.paused && s.phase === 'initial_load') {
+          // …and the status after it is said again (a reload ends in "synced" like before).
+          statuses.delete(s.objectName);
+          return;
+        }
         const key = `${s.phase}|${s.paused}|${s.error ?? ''}`;
         if (statuses.get(s.objectName) === key) return;
         statuses.set(s.objectName, key);
@@ -111,4 +125,21 @@ export function createSyncEventLog(options: {
       pusher.close();
     },
   };
+}
+
+/**
+ * The line kept when a load ends: `Account: loaded 1,200 records in 0.4 s through REST`. The
+ * Sync dashboard reads the count and the time back from it (src-renderer/workspaces/sync/
+ * format.ts loadEndsSince), to say what loaded in this run to someone who came after it.
+ */
+function describeLoadEnd(objectName: string, progress: LoadProgress, seconds: number) {
+  const records = `${progress.done.toLocaleString('en-US')} record${progress.done === 1 ? '' : 's'}`;
+  const whole = Math.round(seconds);
+  const time =
+    seconds < 10
+      ? `${seconds.toFixed(1)} s`
+      : whole < 60
+        ? `${whole} s`
+        : `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  return `${objectName}: loaded ${records} in ${time} through ${progress.api === 'bulk' ? 'Bulk 2.0' : 'REST'}`;
 }

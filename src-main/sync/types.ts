@@ -193,6 +193,8 @@ export type SyncEvent =
       failed: number;
       /** Records put back to try again later (lock errors and the like). */
       retrying: number;
+      /** The first refused record's Salesforce errorCode (`FIELD_CUSTOM_VALIDATION_EXCEPTION`). */
+      firstErrorCode?: string;
     }
   | { type: 'log'; level: 'info' | 'warning' | 'error'; message: string };
 

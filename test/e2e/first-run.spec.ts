@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, freshTest as test } from './studio-fixture';
+import { callStudio, expect, freshTest as test } from './studio-fixture';
 
 // The first run: a studio with no profiles opens on one offer, the demo; one click starts the
 // local org, embedded Postgres, the demo mappings and the sync, and lands on the Sync dashboard
@@ -67,13 +67,18 @@ test('no profiles: the studio offers the demo, which lands on a running sync', a
   expect(landedMs).toBeLessThan(30_000);
   await shoot(page, 'first-run-sync');
 
-  // The loads finish: every demo mapping reaches Synced with rows in Postgres.
+  // The loads finish: every demo mapping reaches Synced with rows in Postgres, and says what
+  // its load did (the small ones are over before a newcomer has looked).
   for (const object of DEMO_OBJECTS) {
     const row = table.getByRole('row', { name: object, exact: true });
     await expect(row.getByTestId('mapping-phase')).toHaveText('Synced', { timeout: 60_000 });
     await expect(row.getByTestId('mapping-rows')).not.toHaveText(/^(—|0)$/);
+    await expect(row).toContainText(/Loaded [\d,]+ rows? in [\d.]+ s/);
   }
   await shoot(page, 'first-run-synced');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'first-run-synced-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The sidebar's Connections has the demo's two profiles, both active.
   const connections = page
@@ -101,4 +106,29 @@ test('the quieter way leads to Connections; a URL naming a workspace skips the o
   await expect(page.getByRole('heading', { level: 1, name: 'Schema' })).toBeVisible();
   await expect(page).toHaveURL(/#\/schema$/);
   await expect(page.getByRole('button', { name: 'Open the demo' })).toHaveCount(0);
+});
+
+test('leaving the welcome page while the demo opens: the studio stays where the user went', async ({
+  page,
+  freshStudio: studio,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(studio.openUrl);
+  const opened = page.waitForResponse((r) => r.url().includes('/api/demo.open'), {
+    timeout: 60_000,
+  });
+  await page.getByRole('button', { name: 'Open the demo' }).click();
+  await expect(page.getByRole('status', { name: 'Opening the demo' })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Workspaces' })
+    .getByRole('link', { name: /Schema/ })
+    .click();
+  await expect(page).toHaveURL(/#\/schema$/);
+  // The demo opens all the same (its sync runs), and the page is not taken to Sync.
+  expect((await opened).ok()).toBe(true);
+  const status = await callStudio<{ engine: string }>(studio, 'sync.status');
+  expect(status.engine).toMatch(/running|starting/);
+  await page.waitForTimeout(500);
+  await expect(page).toHaveURL(/#\/schema$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Schema' })).toBeVisible();
 });

@@ -146,12 +146,65 @@ test('an initial load of 50,000 Accounts with progress, to Synced', async ({
   await expect(row.getByTestId('mapping-phase')).toHaveText('Synced', { timeout: 120_000 });
   await expect(row.getByTestId('mapping-rows')).toHaveText('50,000', { timeout: 15_000 });
   await expect(row.getByRole('progressbar')).toHaveCount(0);
-  await expect(page.getByRole('log', { name: 'Engine events' })).toContainText('Account');
+  // What the load did stays said after it, and the log says times as a person would.
+  await expect(row).toContainText(/Loaded 50,000 rows in [\d.]+ s|Loaded 50,000 rows in \d+ min/);
+  const log = page.getByRole('log', { name: 'Engine events' });
+  await expect(log).toContainText('Account');
+  await expect(log).toContainText(/synced; next poll in/);
+  await expect(log).not.toContainText(/\d{4}-\d{2}-\d{2}T\d{2}:/);
   await shoot(page, 'sync-synced');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'sync-synced-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Ctrl+Enter only starts: pressed on a running engine it changes nothing.
+  await page.keyboard.press('Control+Enter');
+  await page.waitForTimeout(700);
+  await expect(engine).toHaveText('Running');
+
+  // The reload confirmation is modal: focus starts on Cancel and stays where the user moves it
+  // (the dashboard re-renders every second), the page's shortcuts keep still behind it, and
+  // Esc closes it with the focus back on Reload.
+  const reload = row.getByRole('button', { name: 'Reload Account' });
+  await reload.click();
+  const dialog = page.getByRole('alertdialog', { name: 'Reload Account?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  const confirm = dialog.getByRole('button', { name: 'Empty and reload' });
+  await expect(confirm).toBeFocused();
+  await page.waitForTimeout(2_200);
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  // Opened as a modal (showModal): the page behind is inert.
+  expect(await dialog.evaluate((el) => el.matches(':modal'))).toBe(true);
+  await page.keyboard.press('Control+Shift+S');
+  await page.waitForTimeout(500);
+  await expect(engine).toHaveText('Running');
+  await shoot(page, 'sync-reload-dialog');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'sync-reload-dialog-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(reload).toBeFocused();
 
   // Stop: the engine goes off and the offer to start comes back.
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(engine).toHaveText('Off');
-  await expect(page.getByRole('region', { name: 'Engine off' })).toBeVisible();
+  const offerAgain = page.getByRole('region', { name: 'Engine off' });
+  await expect(offerAgain).toContainText('Start it to keep the Account mapping in sync');
+  await shoot(page, 'sync-stopped');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'sync-stopped-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // The keys: Ctrl+Enter starts, Ctrl+Shift+S stops.
+  await page.keyboard.press('Control+Enter');
+  await expect(engine).toHaveText(/Running|Starting…/);
+  await expect(row.getByTestId('mapping-phase')).toHaveText('Synced', { timeout: 30_000 });
+  await page.keyboard.press('Control+Shift+S');
+  await expect(engine).toHaveText('Off');
   expect(errors).toEqual([]);
 });

@@ -656,6 +656,7 @@ class Pass {
         const batch = emptyResultBatch();
         let limit: { code: string; message: string } | undefined;
         const counts = { succeeded: 0, failed: 0, retrying: 0 };
+        let firstErrorCode: string | undefined;
         chunk.forEach((write, index) => {
           const outcome = outcomes[index] ?? {
             type: 'failed',
@@ -664,6 +665,10 @@ class Pass {
           if (outcome.type === 'limit') limit = outcome;
           const type = this.recordOne(batch, write, outcome, phase, waitingForSecond);
           counts[type === 'success' ? 'succeeded' : type === 'failed' ? 'failed' : 'retrying']++;
+          // sf_message is `<CODE>: <message>`: the code alone names the kind of refusal.
+          if (type === 'failed' && firstErrorCode === undefined && 'message' in outcome) {
+            firstErrorCode = /^([A-Z_]+):/.exec(outcome.message)?.[1] ?? 'UNKNOWN_ERROR';
+          }
         });
         if (writing.length >= RESULT_WRITERS) await writing.shift();
         const written = this.finish(batch).then(() =>
@@ -674,6 +679,7 @@ class Pass {
             api: bulk ? 'bulk' : 'collections',
             records: chunk.length,
             ...counts,
+            ...(firstErrorCode ? { firstErrorCode } : {}),
           }),
         );
         // Handled when awaited; until then a failure must not count as unhandled.

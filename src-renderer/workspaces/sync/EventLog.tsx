@@ -1,5 +1,6 @@
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { SyncLogEntry } from '../../../src-shared/api';
+import { triggerLogRoute } from '../../state/route';
 import { useStudio } from '../../state/studio';
 import { formatClock } from './format';
 
@@ -33,10 +34,24 @@ export const EventLog = memo(function EventLog({
   );
 
   // After new lines render, keep the newest in view while following.
+  const followingRef = useRef(following);
   useLayoutEffect(() => {
+    followingRef.current = following;
     const el = list.current;
     if (el && following) el.scrollTop = el.scrollHeight;
   }, [shown, following]);
+
+  // The box changes height too (the window, the mapping rows above it, a wrapped line): while
+  // following, the newest line stays at the bottom through that as well.
+  useEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      if (followingRef.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const onScroll = () => {
     const el = list.current;
@@ -114,7 +129,10 @@ export const EventLog = memo(function EventLog({
                 </time>
                 <span className="sync-log__level">{e.level === 'info' ? '' : e.level}</span>
                 <span className="sync-log__object">{e.objectName ?? ''}</span>
-                <span className="sync-log__text">{withoutObject(e)}</span>
+                <span className="sync-log__text">
+                  {withoutObject(e)}
+                  <FailedRowsLink entry={e} />
+                </span>
               </li>
             ))
           )}
@@ -132,6 +150,28 @@ export const EventLog = memo(function EventLog({
     </section>
   );
 });
+
+/**
+ * A write batch with refused records links to them: its line begins with the table
+ * (`opportunity: insert of 3 through collections: 2 ok, 1 failed; see Trigger Log`).
+ */
+function FailedRowsLink({ entry: e }: { entry: SyncLogEntry }) {
+  if (e.kind !== 'write.batch' || e.level !== 'error') return null;
+  const table = e.message.slice(0, e.message.indexOf(':'));
+  if (!table) return null;
+  return (
+    <>
+      {' '}
+      <a
+        className="sync-log__link"
+        href={`#/${triggerLogRoute({ states: ['FAILED'], table })}`}
+        title={`The failed ${table} rows in Trigger Log, with why Salesforce refused them`}
+      >
+        Open failed rows
+      </a>
+    </>
+  );
+}
 
 /** The message without a leading "Account: " where the object column already says it. */
 function withoutObject(e: SyncLogEntry): string {

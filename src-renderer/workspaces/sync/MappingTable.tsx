@@ -4,6 +4,7 @@ import { Icon } from '../../components/Icon';
 import { mappingRoute, navigate, triggerLogRoute } from '../../state/route';
 import {
   formatAgo,
+  formatClock,
   formatCount,
   formatCountdown,
   formatDuration,
@@ -11,6 +12,7 @@ import {
   PHASE_HELP,
   PHASE_LABELS,
   toneOf,
+  type LoadEnd,
 } from './format';
 
 export type MappingAction = 'pause' | 'resume' | 'reload';
@@ -23,11 +25,21 @@ interface Props {
   now: number;
   /** `${action}:${object}` of the request on its way, if any. */
   busy: string | null;
+  /** Loads that ended in this run of the engine, by object (from the event log). */
+  loadEnds: ReadonlyMap<string, LoadEnd>;
   onAction(action: MappingAction, objectName: string): void;
 }
 
 /** A row per mapping: where it stands, its counts, and what can be done to it. */
-export function MappingTable({ mappings, schemaName, engineOn, now, busy, onAction }: Props) {
+export function MappingTable({
+  mappings,
+  schemaName,
+  engineOn,
+  now,
+  busy,
+  loadEnds,
+  onAction,
+}: Props) {
   const [confirming, setConfirming] = useState<SyncMappingState | null>(null);
   return (
     <>
@@ -63,6 +75,7 @@ export function MappingTable({ mappings, schemaName, engineOn, now, busy, onActi
               engineOn={engineOn}
               now={now}
               busy={busy}
+              loadEnd={loadEnds.get(m.objectName) ?? null}
               onAction={onAction}
               onReload={() => setConfirming(m)}
             />
@@ -90,12 +103,20 @@ function MappingRow({
   engineOn,
   now,
   busy,
+  loadEnd,
   onAction,
   onReload,
-}: Omit<Props, 'mappings'> & { mapping: SyncMappingState; onReload(): void }) {
+}: Omit<Props, 'mappings' | 'loadEnds'> & {
+  mapping: SyncMappingState;
+  loadEnd: LoadEnd | null;
+  onReload(): void;
+}) {
   const qualified = schemaName ? `${schemaName}.${m.table}` : m.table;
   const mine = busy?.endsWith(`:${m.objectName}`) ?? false;
   const paused = m.paused || m.phase === 'paused';
+  // While a load fills (or is about to empty and fill) the table, a count of its rows or the
+  // poll planned before it would be out of date the moment it shows.
+  const loading = m.load !== null || m.phase === 'initial_load' || m.phase === 'waiting';
   return (
     <tr className={`sync-row sync-row--${m.phase}`} aria-label={m.objectName}>
       <td>
@@ -118,19 +139,33 @@ function MappingRow({
         >
           {PHASE_LABELS[m.phase]}
         </span>
-        {m.load ? <LoadProgress objectName={m.objectName} load={m.load} /> : null}
+        {m.load ? (
+          <LoadProgress objectName={m.objectName} load={m.load} />
+        ) : loadEnd && !loading ? (
+          <p className="sync-row__loaded muted" title={`Load ended at ${formatClock(loadEnd.at)}`}>
+            Loaded {loadEnd.records} rows in {loadEnd.took}
+          </p>
+        ) : null}
         {m.error ? (
           <p className="sync-row__error" title={m.error}>
             {m.error}
           </p>
         ) : null}
       </td>
-      <td className="num" data-testid="mapping-rows">
-        {formatCount(m.rowCount)}
+      <td
+        className="num"
+        data-testid="mapping-rows"
+        title={loading ? 'Counted once the load is over' : undefined}
+      >
+        {loading ? '—' : formatCount(m.rowCount)}
       </td>
       <td title={m.lastPollAt ?? 'No poll yet'}>{formatAgo(m.lastPollAt, now)}</td>
-      <td title={m.nextPollAt ?? undefined}>
-        {engineOn && !paused ? formatCountdown(m.nextPollAt, now) : '—'}
+      <td title={loading ? 'Polls begin after the load' : (m.nextPollAt ?? undefined)}>
+        {!engineOn || paused || loading
+          ? '—'
+          : m.phase === 'polling'
+            ? 'now'
+            : formatCountdown(m.nextPollAt, now)}
       </td>
       <td className="num">{formatCount(m.pending)}</td>
       <td className="num">
@@ -143,7 +178,7 @@ function MappingRow({
             {formatCount(m.failed)}
           </a>
         ) : (
-          <span className="muted">0</span>
+          '0'
         )}
       </td>
       <td className="sync-table__actions">
@@ -235,7 +270,12 @@ function LoadProgress({
   );
 }
 
-/** Reload empties a table: the user says so first. */
+/**
+ * Reload empties a table: the user says so first. A modal <dialog>: the page behind is inert,
+ * focus stays inside, Esc cancels, and focus goes back to the Reload button afterwards.
+ * (The Mapping editor has the same kind in mappings/Modal.tsx; the two should become one
+ * shared component.)
+ */
 function ReloadDialog({
   mapping,
   schemaName,
@@ -247,33 +287,47 @@ function ReloadDialog({
   onCancel(): void;
   onConfirm(): void;
 }) {
+  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  // Once, on mount: the dashboard re-renders every second and must not pull the focus back.
   useEffect(() => {
+    const box = dialog.current;
+    const before = document.activeElement;
+    if (box && !box.open) box.showModal();
     cancel.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
+    return () => {
+      box?.close();
+      if (before instanceof HTMLElement) before.focus();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onCancel]);
+  }, []);
   const qualified = schemaName ? `${schemaName}.${mapping.table}` : mapping.table;
   return (
-    <div className="sync-modal" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div
-        className="sync-modal__box"
-        role="alertdialog"
-        aria-modal="true"
-        aria-label={`Reload ${mapping.objectName}?`}
-      >
-        <h2>Reload {mapping.objectName}?</h2>
-        <p>
+    <dialog
+      ref={dialog}
+      className="sync-modal"
+      role="alertdialog"
+      aria-labelledby="sync-reload-title"
+      aria-describedby="sync-reload-text"
+      onCancel={(e) => {
+        // Esc: the parent unmounts the dialog (closing it here would leave React's copy open).
+        e.preventDefault();
+        onCancel();
+      }}
+      onMouseDown={(e) => {
+        // A press on the backdrop lands on the <dialog> itself, outside its box.
+        if (e.target === e.currentTarget) onCancel();
+      }}
+    >
+      <div className="sync-modal__box">
+        <h2 id="sync-reload-title">Reload {mapping.objectName}?</h2>
+        <p id="sync-reload-text">
           This empties <code>{qualified}</code> of its synced rows
           {mapping.rowCount !== null ? ` (${formatCount(mapping.rowCount)} now)` : ''} and loads
           every {mapping.objectName} record again from the org. Changes not yet sent to Salesforce
           stay in the trigger log and go after the load.
         </p>
         <div className="sync-modal__actions">
-          <button ref={cancel} className="button" onClick={onCancel}>
+          <button ref={cancel} className="button" onClick={onCancel} title="Keep the table (Esc)">
             Cancel
           </button>
           <button className="button button--danger" onClick={onConfirm}>
@@ -281,6 +335,6 @@ function ReloadDialog({
           </button>
         </div>
       </div>
-    </div>
+    </dialog>
   );
 }

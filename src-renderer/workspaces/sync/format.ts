@@ -1,5 +1,5 @@
 // How the Sync dashboard says numbers, times and states: short, and the same everywhere.
-import type { SyncEngineState, SyncMappingState } from '../../../src-shared/api';
+import type { SyncEngineState, SyncLogEntry, SyncMappingState } from '../../../src-shared/api';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -110,4 +110,40 @@ export function toneOf(
     default:
       return 'muted';
   }
+}
+
+/** A load that ended, as its event-log line says it. */
+export interface LoadEnd {
+  objectName: string;
+  /** `1,200` */
+  records: string;
+  /** `0.4 s`, `1 min 05 s` */
+  took: string;
+  at: string;
+}
+
+// The end-of-load line of src-main/sync-control/event-log.ts (describeLoadEnd):
+// `Account: loaded 1,200 records in 0.4 s through REST`.
+const LOAD_END = /^.+?: loaded ([\d,]+) records? in (.+?) through /;
+
+/** The last load of each object that ended at or after `since` (an ISO time), from log lines. */
+export function loadEndsSince(
+  entries: readonly SyncLogEntry[],
+  since: string | null,
+): Map<string, LoadEnd> {
+  const ends = new Map<string, LoadEnd>();
+  if (!since) return ends;
+  for (const e of entries) {
+    if (e.kind !== 'load.progress' || !e.objectName || e.at < since) continue;
+    const found = LOAD_END.exec(e.message);
+    if (found?.[1] && found[2]) {
+      ends.set(e.objectName, {
+        objectName: e.objectName,
+        records: found[1],
+        took: found[2],
+        at: e.at,
+      });
+    }
+  }
+  return ends;
 }

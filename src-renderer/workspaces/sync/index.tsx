@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SyncStatus } from '../../../src-shared/api';
 import { api } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
@@ -7,15 +7,25 @@ import { mappingRoute, navigate } from '../../state/route';
 import { useActiveProfiles, useStudio } from '../../state/studio';
 import { FirstStep } from '../FirstStep';
 import { EventLog } from './EventLog';
-import { ENGINE_LABELS, formatAgo, formatCount, toneOf } from './format';
+import {
+  ENGINE_LABELS,
+  formatAgo,
+  formatClock,
+  formatCount,
+  loadEndsSince,
+  toneOf,
+} from './format';
 import { MappingTable, type MappingAction } from './MappingTable';
 import { useNow, useSyncLog, useSyncStatus } from './use-sync';
 import './sync.css';
 
 const isMac = /Mac/i.test(navigator.platform);
-const mod = isMac ? '⌘' : 'Ctrl+';
-const START_KEYS = `${mod}Enter`;
+const START_KEYS = isMac ? '⌘Enter' : 'Ctrl+Enter';
+const STOP_KEYS = isMac ? '⇧⌘S' : 'Ctrl+Shift+S';
 const PAUSE_KEYS = isMac ? '⇧⌘P' : 'Ctrl+Shift+P';
+
+/** A modal dialog is open (this dashboard's or anyone's): the page's shortcuts keep still. */
+const dialogOpen = () => document.querySelector('dialog[open]') !== null;
 
 type EngineAction = 'start' | 'stop' | 'pauseAll' | 'resumeAll';
 
@@ -60,7 +70,7 @@ export function SyncWorkspace() {
 
 function SyncDashboard({ statusKey }: { statusKey: string }) {
   const { notify } = useStudio();
-  const { load, refresh, show } = useSyncStatus(statusKey);
+  const { load, refresh, show, stale } = useSyncStatus(statusKey);
   const log = useSyncLog(statusKey);
   const now = useNow(1000);
   const [busy, setBusy] = useState<string | null>(null);
@@ -107,16 +117,25 @@ function SyncDashboard({ statusKey }: { statusKey: string }) {
   );
 
   const status = load.state === 'ready' ? load.status : null;
+  const startedAt = status?.startedAt ?? null;
+  const loadEnds = useMemo(() => loadEndsSince(log.entries, startedAt), [log.entries, startedAt]);
 
-  // Ctrl/Cmd+Enter starts or stops the engine; Ctrl/Cmd+Shift+P pauses or resumes it all.
+  // Ctrl/Cmd+Enter starts the engine (never stops it: a key pressed twice must not undo the
+  // first), Ctrl/Cmd+Shift+S stops it, Ctrl/Cmd+Shift+P pauses or resumes it all. Not while a
+  // dialog is open, and not for a key something else already handled.
   useEffect(() => {
     if (!status) return;
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || busy) return;
-      if (e.key === 'Enter' && !e.shiftKey) {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.defaultPrevented || busy) return;
+      if (dialogOpen()) return;
+      const key = e.key.toLowerCase();
+      if (key === 'enter' && !e.shiftKey) {
         e.preventDefault();
-        void engineAction(isOn(status.engine) ? 'stop' : 'start');
-      } else if (e.shiftKey && e.key.toLowerCase() === 'p') {
+        if (!isOn(status.engine) && status.mappings.length > 0) void engineAction('start');
+      } else if (e.shiftKey && key === 's') {
+        e.preventDefault();
+        if (isOn(status.engine)) void engineAction('stop');
+      } else if (e.shiftKey && key === 'p') {
         e.preventDefault();
         if (status.engine === 'paused') void engineAction('resumeAll');
         else if (status.engine === 'running') void engineAction('pauseAll');
@@ -159,7 +178,13 @@ function SyncDashboard({ statusKey }: { statusKey: string }) {
   const on = isOn(s.engine);
   return (
     <div className="sync">
-      <SyncHeader status={s} now={now} busy={busy} onAction={(a) => void engineAction(a)} />
+      <SyncHeader
+        status={s}
+        now={now}
+        busy={busy}
+        stale={stale}
+        onAction={(a) => void engineAction(a)}
+      />
 
       {s.mappings.length === 0 ? (
         <EmptyState
@@ -204,10 +229,10 @@ function SyncDashboard({ statusKey }: { statusKey: string }) {
               <div>
                 <p>
                   <strong>The engine is not running.</strong> {s.message ? `${s.message} ` : ''}
-                  Start it to load{' '}
+                  Start it to keep{' '}
                   {s.mappings.length === 1
-                    ? 'the mapping below and keep it'
-                    : `the ${s.mappings.length} mappings below and keep them`}{' '}
+                    ? `the ${s.mappings[0]?.objectName ?? ''} mapping`
+                    : `the ${s.mappings.length} mappings`}{' '}
                   in sync with {s.orgName ?? 'the org'}.
                 </p>
               </div>
@@ -227,6 +252,7 @@ function SyncDashboard({ statusKey }: { statusKey: string }) {
             engineOn={on}
             now={now}
             busy={busy}
+            loadEnds={loadEnds}
             onAction={mappingAction}
           />
         </>
@@ -251,11 +277,14 @@ function SyncHeader({
   status: s,
   now,
   busy,
+  stale,
   onAction,
 }: {
   status: SyncStatus;
   now: number;
   busy: string | null;
+  /** Why the status shown could not be read again, while it cannot. */
+  stale: string | null;
   onAction(action: EngineAction): void;
 }) {
   const on = isOn(s.engine);
@@ -272,6 +301,12 @@ function SyncHeader({
           <span className="sync-chip__dot" aria-hidden="true" />
           {ENGINE_LABELS[s.engine]}
         </span>
+        {stale ? (
+          <span className="sync-stale" role="status" title={stale}>
+            <Icon name="alert" size={14} />
+            As of {formatClock(s.at)}: the status could not be read again
+          </span>
+        ) : null}
         <span className="spacer" />
         {s.engine === 'paused' ? (
           <button
@@ -297,7 +332,7 @@ function SyncHeader({
             className="button"
             onClick={() => onAction('stop')}
             disabled={disabled}
-            title={`Stop the engine; unsent changes stay in the trigger log (${START_KEYS})`}
+            title={`Stop the engine; unsent changes stay in the trigger log (${STOP_KEYS})`}
           >
             {busy === 'stop' ? 'Stopping…' : 'Stop'}
           </button>

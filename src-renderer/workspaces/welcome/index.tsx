@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiResult, ProfileSummary } from '../../../src-shared/api';
 import { api } from '../../api';
 import { Icon } from '../../components/Icon';
-import { navigate } from '../../state/route';
+import { navigate, parseHash } from '../../state/route';
 import { useStudio } from '../../state/studio';
 import './welcome.css';
 
@@ -31,7 +31,8 @@ export function WelcomeWorkspace() {
     try {
       const result = await api.demo.open();
       setOpening({ state: 'opened', result });
-      navigate('sync');
+      // The demo takes seconds: someone who went elsewhere meanwhile stays where they went.
+      if (parseHash(window.location.hash).workspace === 'welcome') navigate('sync');
     } catch (error) {
       setOpening({
         state: 'failed',
