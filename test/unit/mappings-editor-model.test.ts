@@ -19,6 +19,7 @@ import {
   newMapping,
   parsePollingSeconds,
   removeMapping,
+  restoreMapping,
   setAccess,
   setFieldsMapped,
   setUpsertField,
@@ -48,11 +49,17 @@ import {
   mappingListEntries,
 } from '../../src-renderer/workspaces/mappings/mapping-status';
 import {
+  appliedSentence,
   destructiveLines,
   firstTableLine,
   hasChanges,
   planChange,
 } from '../../src-renderer/workspaces/mappings/change-summary';
+import {
+  importProblemLines,
+  importProblemsHeading,
+} from '../../src-renderer/workspaces/mappings/import-problems';
+import { ConnectExportError } from '../../src-shared/mapping';
 import { createDescribeCatalog } from '../../src-shared/salesforce';
 import { fixtureCatalog, loadFixtureDescribes, loadFixtureGlobal } from '../support/describes';
 
@@ -165,6 +172,81 @@ describe('document edits', () => {
     ]);
     // The same file again changes nothing.
     expect(documentsEquivalent(importDocument(merged, incoming), merged)).toBe(true);
+  });
+
+  it('takes a removal back with the mapping as it was, where it stood', () => {
+    const lead = setAccess(newMapping('Lead', catalog), 'read_write');
+    const draft = [newMapping('Account', catalog), lead, newMapping('Case', catalog)].reduce(
+      addMapping,
+      emptyDocument(),
+    );
+    const removed = removeMapping(draft, 'Lead');
+    const back = restoreMapping(removed, lead, 1);
+    expect(back.mappings.map((m) => m.objectName)).toEqual(['Account', 'Lead', 'Case']);
+    expect(back.mappings[1]).toBe(lead); // the draft's edits, not the applied version
+    expect(restoreMapping(back, lead, 0)).toBe(back); // mapped already: nothing to do
+    expect(restoreMapping(removed, lead, 99).mappings.at(-1)).toBe(lead); // clamped to the end
+  });
+});
+
+/** What the real parser says about `value`, as the editor lists it. */
+function refusal(value: unknown): string[] {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  try {
+    parseConnectExport(text);
+  } catch (error) {
+    if (error instanceof ConnectExportError) return importProblemLines(text, error.problems);
+    throw error;
+  }
+  throw new Error('expected the parser to refuse it');
+}
+
+describe('an import refused, in sentences', () => {
+  it('names the mapping by its object and does not say the key twice', () => {
+    expect(
+      refusal({
+        version: 1,
+        mappings: [
+          { object_name: 'Contact', config: { access: 'read_only', fields: { Id: {} } } },
+          { object_name: 'Account', config: { access: 'sideways', fields: { Id: {} } } },
+        ],
+      }),
+    ).toEqual(['Account: access must be "read_only" or "read_write"; found "sideways"']);
+    expect(importProblemsHeading('bad.json', 1)).toBe('1 problem to fix in bad.json:');
+    expect(importProblemsHeading('bad.json', 3)).toBe('3 problems to fix in bad.json:');
+  });
+
+  it('keeps what the message does not say of the path, and numbers a mapping without a name', () => {
+    expect(
+      refusal({
+        version: 1,
+        mappings: [
+          {
+            object_name: 'Lead',
+            config: { fields: { Id: 3 }, indexes: { Id: { unique: 'yes' } } },
+          },
+          { object_name: 7, config: { fields: {} } },
+          { object_name: 'Case' },
+        ],
+      }),
+    ).toEqual([
+      'Lead (fields.Id): each field must map to an object, usually {}; found 3',
+      'Lead (indexes.Id): unique must be true or false; found "yes"',
+      'Mapping 2: object_name must be the Salesforce object name; found 7',
+      'Case: config must be an object, but it is missing',
+    ]);
+  });
+
+  it('speaks of the file itself when the problem is the whole file', () => {
+    expect(refusal('{ not json')).toEqual([
+      expect.stringMatching(/^The file is not valid JSON \(/),
+    ]);
+    expect(refusal([1, 2])).toEqual([
+      'The file must hold one JSON object with "version" and "mappings"; found a list',
+    ]);
+    expect(refusal({ version: 2, mappings: [] })).toEqual([
+      expect.stringMatching(/^version must be 1 /),
+    ]);
   });
 });
 
@@ -470,5 +552,89 @@ describe('list states and the change behind Apply', () => {
       { objectName: 'Account', table: 'account', tableExists: true },
     ]);
     expect(kept.summary.documentChanged).toBe(true);
+  });
+
+  it('says after an apply what ran: columns added and dropped, tables created, by name', () => {
+    const snapshot: DatabaseSnapshot = {
+      ...emptySnapshot('salesforce'),
+      schemaExists: true,
+      tables: [
+        {
+          name: 'contact',
+          mapped: true,
+          estimatedRows: 0,
+          indexes: [],
+          triggers: [],
+          columns: [
+            'id',
+            'sfid',
+            'systemmodstamp',
+            'isdeleted',
+            'createddate',
+            'title',
+            '_hc_lastop',
+            '_hc_err',
+          ].map((name) => ({
+            name,
+            // As the planner types them, so only what the test changes is planned.
+            type: name === '_hc_err' ? 'text' : 'character varying(80)',
+            nullable: true,
+            default: null,
+          })),
+        },
+      ],
+    };
+    const applied = addMapping(
+      emptyDocument(),
+      setFieldsMapped(newMapping('Contact', catalog), ['Title'], true),
+    );
+    const present = addMapping(
+      updateMapping(applied, 'Contact', (m) =>
+        setFieldsMapped(setFieldsMapped(m, ['Title'], false), ['Email'], true),
+      ),
+      newMapping('Lead', catalog),
+    );
+    const ddl = planChange({
+      schemaName: 'salesforce',
+      present,
+      applied,
+      catalog,
+      snapshot,
+      allowDrop: true,
+    });
+    if (ddl.kind !== 'plan') throw new Error('expected a plan');
+    const outcome = {
+      unchanged: false,
+      statementsRun: ddl.plan.statements.length,
+      createdTables: ['lead'],
+      destructive: ddl.summary.destructiveStatements.map((s) => s.purpose),
+    };
+    expect(appliedSentence(outcome, 'salesforce', ddl.summary)).toBe(
+      `Applied: ${outcome.statementsRun} statements ran — created table salesforce.lead; ` +
+        'added column contact.email; dropped column contact.title.',
+    );
+    expect(appliedSentence({ ...outcome, unchanged: true }, 'salesforce', ddl.summary)).toBe(
+      'Applied: the database already matched; nothing ran.',
+    );
+    expect(
+      appliedSentence(
+        { ...outcome, statementsRun: 0, createdTables: [], destructive: [] },
+        's',
+        null,
+      ),
+    ).toBe('Applied: the new settings are recorded; no statement had to run.');
+    const many = {
+      ...ddl.summary,
+      addedColumns: [
+        { table: 'lead', objectName: 'Lead', columns: ['a', 'b', 'c', 'd', 'e', 'f'] },
+      ],
+    };
+    expect(
+      appliedSentence(
+        { ...outcome, statementsRun: 1, createdTables: [], destructive: [] },
+        's',
+        many,
+      ),
+    ).toBe('Applied: 1 statement ran — added columns lead.a, lead.b, lead.c, lead.d and 2 more.');
   });
 });

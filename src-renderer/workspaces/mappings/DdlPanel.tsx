@@ -7,6 +7,16 @@ const DdlEditor = lazy(() => import('./DdlEditor'));
 
 const NO_CHANGES = '-- No changes: the database already has what these mappings need.\n';
 
+/** The DDL in a few words: `3 statements`, `No changes`, `describing…`. */
+export function ddlSummaryText(ddl: DdlPlan | null, loadingDescribes: boolean): string {
+  const plan = ddl?.kind === 'plan' ? ddl : null;
+  const statements = plan?.summary.statements ?? 0;
+  if (loadingDescribes) return 'describing…';
+  if (ddl?.kind === 'error') return 'cannot plan';
+  if (statements === 0) return plan?.summary.documentChanged ? 'No DDL changes' : 'No changes';
+  return `${statements} statement${statements === 1 ? '' : 's'}`;
+}
+
 /** The DDL Apply would run, against what the database has now; destructive lines called out. */
 export function DdlPanel({
   ddl,
@@ -38,12 +48,7 @@ export function DdlPanel({
         : plan?.summary.documentChanged
           ? '-- No DDL: the database already has these tables and columns.\n-- Apply records the new settings.\n'
           : NO_CHANGES;
-  let summary: string;
-  if (loadingDescribes) summary = 'describing…';
-  else if (ddl?.kind === 'error') summary = 'cannot plan';
-  else if (statements === 0)
-    summary = plan?.summary.documentChanged ? 'No DDL changes' : 'No changes';
-  else summary = `${statements} statement${statements === 1 ? '' : 's'}`;
+  const summary = ddlSummaryText(ddl, loadingDescribes);
 
   return (
     <section className="map-dock__panel map-ddl" aria-label="DDL">

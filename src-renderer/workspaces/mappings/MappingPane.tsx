@@ -181,6 +181,7 @@ function Settings({
   const upsert = mapping.upsertField;
   const upsertKnown =
     upsert === undefined || externalIds.some((f) => f.name.toLowerCase() === upsert.toLowerCase());
+  const noChoice = externalIds.length === 0 && upsert === undefined;
 
   return (
     <div className="map-settings">
@@ -188,11 +189,8 @@ function Settings({
         <span className="map-setting__label" id={`access-${object}`}>
           Access
         </span>
-        <div
-          className="segmented map-segmented"
-          role="radiogroup"
-          aria-labelledby={`access-${object}`}
-        >
+        {/* Native radios: arrow keys move between them, as in any radio group. */}
+        <div className="map-segmented" role="radiogroup" aria-labelledby={`access-${object}`}>
           {(
             [
               ['read_only', 'Read-only', 'Salesforce → Postgres: changes in Postgres are not sent'],
@@ -203,17 +201,20 @@ function Settings({
               ],
             ] as const
           ).map(([value, label, title]) => (
-            <button
+            <label
               key={value}
-              type="button"
-              role="radio"
-              aria-checked={mapping.access === value}
-              className={mapping.access === value ? 'is-selected' : ''}
+              className={'map-segmented__option' + (mapping.access === value ? ' is-selected' : '')}
               title={title}
-              onClick={() => change((m) => setAccess(m, value))}
             >
+              <input
+                type="radio"
+                name={`access-${object}`}
+                value={value}
+                checked={mapping.access === value}
+                onChange={() => change((m) => setAccess(m, value))}
+              />
               {label}
-            </button>
+            </label>
           ))}
         </div>
       </div>
@@ -255,11 +256,16 @@ function Settings({
       </div>
 
       <div className="map-setting">
-        <label className="map-setting__label" htmlFor={`upsert-${object}`}>
-          Unique identifier
-        </label>
+        {/* A label only when there is a select for it to name. */}
+        {readWrite && !noChoice ? (
+          <label className="map-setting__label" htmlFor={`upsert-${object}`}>
+            Unique identifier
+          </label>
+        ) : (
+          <span className="map-setting__label">Unique identifier</span>
+        )}
         {readWrite ? (
-          externalIds.length === 0 && upsert === undefined ? (
+          noChoice ? (
             <span className="map-setting__help">
               {object} has no External ID field. Add one in Salesforce (External ID, Unique) to
               upsert rows inserted in Postgres.
@@ -420,6 +426,14 @@ function FieldChecklist({
 
       <div className="map-fields__scroll">
         <table className="map-table" aria-label={`Field checklist of ${object}`}>
+          {/* Fixed widths: the columns stay put while a search narrows the rows. */}
+          <colgroup>
+            <col className="map-table__col-check" />
+            <col />
+            <col className="map-table__col-sf" />
+            <col className="map-table__col-pg" />
+            <col className="map-table__col-flags" />
+          </colgroup>
           <thead>
             <tr>
               <th className="map-table__check">
@@ -516,6 +530,7 @@ function FieldRowView({
     : row.problems.length > 0
       ? 'warning'
       : null;
+  const first = row.problems[0];
   const disabled = readOnly || row.locked || (!row.mapped && row.unsupported !== null);
   const title = row.locked
     ? `${row.name} is always mapped`
@@ -544,19 +559,24 @@ function FieldRowView({
         />
       </td>
       <td className="map-field__name">
-        <span className="map-field__api">{row.name}</span>
-        <span className="map-field__label">{row.label}</span>
-        {row.problems.map((p, i) => (
+        <span className="map-field__line">
+          <span className="map-field__api">{row.name}</span>
+          <span className="map-field__label">{row.label}</span>
+        </span>
+        {first ? (
+          // One line per field: the whole text (and the fix) is in the title, and in Problems.
           <span
-            key={i}
-            className={`map-inline-problem map-inline-problem--${p.severity}`}
-            title={p.fix}
+            className={`map-inline-problem map-inline-problem--${severity ?? 'warning'} map-inline-problem--line`}
+            title={row.problems.map((p) => `${p.message} ${p.fix}`).join('\n')}
           >
-            {p.message}
+            {first.message}
+            {row.problems.length > 1 ? ` (+${row.problems.length - 1} more)` : ''}
           </span>
-        ))}
+        ) : null}
       </td>
-      <td className="map-field__type">{row.salesforceType}</td>
+      <td className="map-field__type" title={row.salesforceType}>
+        {row.salesforceType}
+      </td>
       <td className="map-field__type">
         {row.postgresType ? (
           <code>{row.postgresType}</code>

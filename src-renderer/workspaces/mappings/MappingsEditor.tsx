@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { formatConnectExport, parseConnectExport } from '../../../src-shared/mapping';
 import type { ApiResult } from '../../../src-shared/api';
+import type { Mapping, MappingDocument } from '../../../src-shared/mapping';
 import { EmptyState } from '../../components/EmptyState';
 import { mappingRoute, navigate, replaceRoute, useHashLocation } from '../../state/route';
 import { useStudio } from '../../state/studio';
@@ -8,19 +9,20 @@ import { ageText, useNow } from '../schema/format';
 import { Spinner } from '../schema/ObjectBits';
 import { AddMappingDialog } from './AddMappingDialog';
 import { ApplyDialog } from './ApplyDialog';
-import { hasChanges, planChange } from './change-summary';
-import { DdlPanel } from './DdlPanel';
+import { appliedSentence, hasChanges, planChange, type ChangeSummary } from './change-summary';
 import {
   addMapping,
   importDocument,
   newMapping,
   removeMapping,
+  restoreMapping,
   setWriteAlgorithm,
 } from './document-edits';
+import { importProblemLines, importProblemsHeading } from './import-problems';
 import { MappingList } from './MappingList';
+import { MappingsDock } from './MappingsDock';
 import { documentsEquivalent, mappingListEntries } from './mapping-status';
 import { MappingPane, type FieldFocus } from './MappingPane';
-import { ProblemsPanel } from './ProblemsPanel';
 import { isTypingTarget, MOD, MOD_ARIA } from './keys';
 import {
   importProblems,
@@ -29,23 +31,43 @@ import {
   type MappingsEditorModel,
 } from './use-mappings-editor';
 
+/**
+ * The mapping last open, per org and database: coming back to Mappings (Ctrl+5 from elsewhere)
+ * opens it again rather than the first one. Module-level: it lives as long as the window.
+ */
+const lastSelected = new Map<string, string>();
+
+/** A removal the banner offers to take back: the mapping as it was, and where it stood. */
+interface RemovedNote {
+  mapping: Mapping;
+  at: number;
+  /** The draft right after the removal; any other draft means a later edit: the note goes. */
+  after: MappingDocument;
+}
+
 /** The Mapping editor: the list, the selected mapping, its problems and the DDL it runs. */
-export function MappingsEditor({ orgKey }: { orgKey: string }) {
+export function MappingsEditor({
+  orgKey,
+  database,
+}: {
+  orgKey: string;
+  /** The database profile (and its sync schema) the editor was opened for. */
+  database: { profileId: string; schemaName: string };
+}) {
   const { notify } = useStudio();
-  const editor = useMappingsEditor(orgKey);
+  const editor = useMappingsEditor(orgKey, database);
   const { load, present, applied, problems, catalog, edit } = editor;
   const location = useHashLocation();
   const selected = location.workspace === 'mappings' ? (location.path[0] ?? null) : null;
   const [adding, setAdding] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [focus, setFocus] = useState<FieldFocus | null>(null);
-  const [imported, setImported] = useState<{
-    file: string;
-    problems: Array<{ path: string; message: string }>;
+  const [imported, setImported] = useState<{ file: string; lines: string[] } | null>(null);
+  const [applyResult, setAppliedResult] = useState<{
+    result: ApiResult<'mappings.apply'>;
+    summary: ChangeSummary | null;
   } | null>(null);
-  const [applyResult, setAppliedResult] = useState<ApiResult<'mappings.apply'> | null>(null);
-  const [removedNote, setRemovedNote] = useState<string | null>(null);
-  const [ddlExpanded, setDdlExpanded] = useState(false);
+  const [removedNote, setRemovedNote] = useState<RemovedNote | null>(null);
   const clearFocus = useCallback(() => setFocus(null), []);
   const fileRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -77,11 +99,26 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
   const canApply =
     state !== null && ddl !== null && hasChanges(ddl) && errors === 0 && !catalog.loading;
 
-  // Open the first mapping when none is chosen.
-  const first = entries[0]?.objectName;
+  // The removal note lasts until the next edit (or undo): after it, "Undo" would mislead.
+  if (removedNote !== null && removedNote.after !== present) setRemovedNote(null);
+
+  // Open the mapping open last time, else the first, when the address names none.
+  const memoryKey = `${orgKey}|${database.profileId}|${database.schemaName}`;
+  const remembered = lastSelected.get(memoryKey);
+  const opening =
+    entries.find((e) => remembered !== undefined && e.objectName === remembered)?.objectName ??
+    entries[0]?.objectName;
   useEffect(() => {
-    if (load.status === 'ready' && selected === null && first) replaceRoute(mappingRoute(first));
-  }, [load.status, selected, first]);
+    if (load.status === 'ready' && selected === null && opening) {
+      replaceRoute(mappingRoute(opening));
+    }
+  }, [load.status, selected, opening]);
+  const selectedName = selected
+    ? entries.find((e) => e.objectName.toLowerCase() === selected.toLowerCase())?.objectName
+    : undefined;
+  useEffect(() => {
+    if (selectedName) lastSelected.set(memoryKey, selectedName);
+  }, [memoryKey, selectedName]);
 
   const openApply = useCallback(() => {
     if (canApply) setConfirming(true);
@@ -116,6 +153,7 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [openApply, undo, redo]);
 
+  /** Adds a mapping of `objectName`; throws when its describe fails (the caller says so). */
   const addObject = async (objectName: string) => {
     await catalog.ensure([objectName]);
     const mapping = newMapping(objectName, catalog.store.catalog());
@@ -124,10 +162,26 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
     navigate(mappingRoute(mapping.objectName));
   };
 
+  const mapObject = (objectName: string) =>
+    addObject(objectName).catch((error: unknown) =>
+      notify(
+        'error',
+        `${objectName} could not be mapped: the org did not describe it (${messageOf(error)}). ` +
+          'Check the object’s API name and the org connection, then try again.',
+      ),
+    );
+
   const removeObject = (objectName: string) => {
     const at = entries.findIndex((e) => e.objectName === objectName);
-    edit((d) => removeMapping(d, objectName));
-    setRemovedNote(objectName);
+    const index = present.mappings.findIndex(
+      (m) => m.objectName.toLowerCase() === objectName.toLowerCase(),
+    );
+    const removing = present.mappings[index];
+    if (!removing) return;
+    // The very document the history holds next, so the note can tell a later edit from it.
+    const after = removeMapping(present, objectName);
+    edit(() => after);
+    setRemovedNote({ mapping: removing, at: index, after });
     const wasApplied = applied?.mappings.some(
       (m) => m.objectName.toLowerCase() === objectName.toLowerCase(),
     );
@@ -138,6 +192,7 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
     }
   };
 
+  /** An applied mapping the draft removed, back as it is applied. */
   const restoreObject = (objectName: string) => {
     const before = applied?.mappings.find(
       (m) => m.objectName.toLowerCase() === objectName.toLowerCase(),
@@ -145,12 +200,22 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
     if (before) edit((d) => addMapping(d, before));
   };
 
+  /** The banner's undo: the removed mapping back as it was in the draft, where it stood. */
+  const undoRemoval = (note: RemovedNote) => {
+    edit((d) => restoreMapping(d, note.mapping, note.at));
+    setRemovedNote(null);
+    navigate(mappingRoute(note.mapping.objectName));
+  };
+
   const onImportFile = async (file: File) => {
     let text: string;
     try {
       text = await file.text();
     } catch (error) {
-      setImported({ file: file.name, problems: [{ path: '(file)', message: messageOf(error) }] });
+      setImported({
+        file: file.name,
+        lines: [`The file could not be read: ${messageOf(error)}`],
+      });
       return;
     }
     try {
@@ -175,7 +240,7 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
       }
       if (names[0]) navigate(mappingRoute(names[0]));
     } catch (error) {
-      setImported({ file: file.name, problems: importProblems(error) });
+      setImported({ file: file.name, lines: importProblemLines(text, importProblems(error)) });
     }
   };
 
@@ -280,15 +345,13 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
         {imported ? (
           <div className="mappings-banner mappings-banner--error" role="alert">
             <div>
-              <strong>{imported.file} was not imported:</strong> it is not a Heroku Connect mapping
-              export.
+              <strong>{importProblemsHeading(imported.file, imported.lines.length)}</strong>
               <ul className="mappings-banner__list">
-                {imported.problems.map((p, i) => (
-                  <li key={i}>
-                    <code>{p.path}</code> {p.message}
-                  </li>
+                {imported.lines.map((line, i) => (
+                  <li key={i}>{line}</li>
                 ))}
               </ul>
+              <span className="muted">Nothing was imported; the draft is as it was.</span>
             </div>
             <button
               className="button button--small button--quiet"
@@ -299,19 +362,19 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
           </div>
         ) : null}
         {applyResult ? (
-          <ApplyResultBanner result={applyResult} onDismiss={() => setAppliedResult(null)} />
+          <ApplyResultBanner
+            result={applyResult.result}
+            summary={applyResult.summary}
+            onDismiss={() => setAppliedResult(null)}
+          />
         ) : null}
         {removedNote ? (
           <div className="mappings-banner" role="status">
-            <span>{removedNote} was removed from the draft.</span>
+            <span>{removedNote.mapping.objectName} was removed from the draft.</span>
             <button
               className="button button--small"
-              onClick={() => {
-                editor.undo();
-                setRemovedNote(null);
-                navigate(mappingRoute(removedNote));
-              }}
-              title={`Undo (${MOD}Z)`}
+              onClick={() => undoRemoval(removedNote)}
+              title={`Put ${removedNote.mapping.objectName} back as it was`}
             >
               Undo
             </button>
@@ -377,7 +440,7 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
                   <p className="muted">It is in neither the draft nor the applied mappings.</p>
                   <button
                     className="button button--primary"
-                    onClick={() => void addObject(selected)}
+                    onClick={() => void mapObject(selected)}
                   >
                     Map {selected}
                   </button>
@@ -385,26 +448,19 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
               ) : null}
             </div>
           </div>
-          <div className={'mappings__dock' + (ddlExpanded ? ' is-expanded' : '')}>
-            <ProblemsPanel
-              problems={problems}
-              loadingDescribes={catalog.loading}
-              describeError={catalog.error}
-              onOpen={(object, field) => {
-                navigate(mappingRoute(object));
-                if (field) setFocus({ object, field, at: Date.now() });
-              }}
-            />
-            <DdlPanel
-              ddl={ddl}
-              loadingDescribes={catalog.loading}
-              allowDrop={editor.allowDrop}
-              onAllowDrop={editor.setAllowDrop}
-              expanded={ddlExpanded}
-              onExpand={setDdlExpanded}
-              {...(selectedEntry ? { table: selectedEntry.table } : {})}
-            />
-          </div>
+          <MappingsDock
+            problems={problems}
+            loadingDescribes={catalog.loading}
+            describeError={catalog.error}
+            ddl={ddl}
+            allowDrop={editor.allowDrop}
+            onAllowDrop={editor.setAllowDrop}
+            onOpenProblem={(object, field) => {
+              navigate(mappingRoute(object));
+              if (field) setFocus({ object, field, at: Date.now() });
+            }}
+            {...(selectedEntry ? { table: selectedEntry.table } : {})}
+          />
         </>
       )}
 
@@ -423,9 +479,11 @@ export function MappingsEditor({ orgKey }: { orgKey: string }) {
           allowDrop={editor.allowDrop}
           onAllowDrop={editor.setAllowDrop}
           onApply={async (drop) => {
+            // The confirmation's summary knows the columns added; the answer, what was dropped.
+            const summary = ddl.summary;
             const result = await editor.apply(drop);
             setConfirming(false);
-            setAppliedResult(result);
+            setAppliedResult({ result, summary });
             setRemovedNote(null);
             return result;
           }}
@@ -463,30 +521,35 @@ function Toolbar({
           ? 'As applied'
           : 'Nothing applied yet'
     : draft.kind === 'pending'
-      ? 'Saving the draft…'
+      ? 'Not applied · saving the draft…'
       : draft.kind === 'saved'
-        ? `Draft saved ${ageText(draft.savedAt, now)} · not applied`
+        ? `Not applied · draft saved ${ageText(draft.savedAt, now)}`
         : draft.kind === 'failed'
-          ? `The draft could not be saved: ${draft.message}`
+          ? `Not applied · the draft could not be saved: ${draft.message}`
           : 'Not applied';
   return (
     <header className="mappings-toolbar">
       <div className="mappings-toolbar__title">
-        <h1>Mappings</h1>
-        <div className="mappings-toolbar__sub">
+        {/* The database beside the heading, the status on a line of its own: a longer status
+            never pushes the toolbar taller or gets cut short behind the buttons. */}
+        <div className="mappings-toolbar__headline">
+          <h1>Mappings</h1>
           {state ? (
-            <span title="The active database and its sync schema">
+            <span
+              className="mappings-toolbar__database"
+              title="The active database and its sync schema"
+            >
               {state.databaseName} · <code>{state.schemaName}</code>
             </span>
           ) : null}
-          <span
-            className={'mappings-toolbar__status' + (draft.kind === 'failed' ? ' is-failed' : '')}
-            data-testid="draft-status"
-            title={status}
-          >
-            {status}
-          </span>
         </div>
+        <span
+          className={'mappings-toolbar__status' + (draft.kind === 'failed' ? ' is-failed' : '')}
+          data-testid="draft-status"
+          title={status}
+        >
+          {status}
+        </span>
       </div>
       <div className="mappings-toolbar__actions">
         <label
@@ -564,25 +627,17 @@ function Toolbar({
 
 function ApplyResultBanner({
   result,
+  summary,
   onDismiss,
 }: {
   result: ApiResult<'mappings.apply'>;
+  summary: ChangeSummary | null;
   onDismiss: () => void;
 }) {
-  const created = result.createdTables;
   return (
     <div className="mappings-banner mappings-banner--ok" role="status" data-testid="apply-result">
       <div>
-        <strong>
-          {result.unchanged
-            ? 'Applied: the database already matched; nothing ran.'
-            : `Applied: ${result.statementsRun} statement${result.statementsRun === 1 ? '' : 's'} ran` +
-              (created.length > 0
-                ? `; created ${created.map((t) => `${result.state.schemaName}.${t}`).join(', ')}`
-                : '') +
-              (result.destructive.length > 0 ? `; ${result.destructive.join('; ')}` : '') +
-              '.'}
-        </strong>
+        <strong>{appliedSentence(result, result.state.schemaName, summary)}</strong>
         {result.warnings.length > 0 ? (
           <details className="mappings-banner__details">
             <summary>

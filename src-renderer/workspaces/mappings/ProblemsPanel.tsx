@@ -7,11 +7,14 @@ export function ProblemsPanel({
   loadingDescribes,
   describeError,
   onOpen,
+  onCollapse,
 }: {
   problems: MappingProblem[];
   loadingDescribes: boolean;
   describeError: string | null;
   onOpen: (object: string, field: string | undefined) => void;
+  /** Fold the dock to its one-line bar. */
+  onCollapse: () => void;
 }) {
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
@@ -19,6 +22,16 @@ export function ProblemsPanel({
   return (
     <section className="map-dock__panel map-problems" aria-label="Problems">
       <header className="map-dock__head">
+        <button
+          type="button"
+          className="map-dock__fold"
+          aria-expanded={true}
+          aria-label="Hide problems and DDL"
+          title="Fold the problems and the DDL to one line (remembered)"
+          onClick={onCollapse}
+        >
+          ▾
+        </button>
         <h3>Problems</h3>
         <span data-testid="problem-summary" className="map-problems__summary">
           {loadingDescribes ? (

@@ -206,3 +206,58 @@ export function firstTableLine(text: string, table?: string): number {
   }
   return first < 0 ? 1 : first + 1;
 }
+
+/** What an apply answered, as far as the sentence after it needs. */
+export interface AppliedOutcome {
+  unchanged: boolean;
+  statementsRun: number;
+  createdTables: readonly string[];
+  /** Purposes of the destructive statements that ran (`Drop column t.c and its data …`). */
+  destructive: readonly string[];
+}
+
+/** Lists longer than this end with "and N more": the banner is one line, the DDL has the rest. */
+const NAMED_AT_MOST = 4;
+
+function namedList(kind: string, names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const shown = names.slice(0, NAMED_AT_MOST).join(', ');
+  const more = names.length > NAMED_AT_MOST ? ` and ${names.length - NAMED_AT_MOST} more` : '';
+  return `${kind}${names.length === 1 ? '' : 's'} ${shown}${more}`;
+}
+
+/**
+ * The sentence after an apply: how many statements ran and what they did to the tables —
+ * "Applied: 3 statements ran — added column opportunity.description; dropped column
+ * opportunity.amount." `summary` is the change the confirmation showed (it knows the columns
+ * added and widened; the apply's answer knows the tables created and the columns dropped).
+ */
+export function appliedSentence(
+  outcome: AppliedOutcome,
+  schemaName: string,
+  summary: ChangeSummary | null,
+): string {
+  if (outcome.unchanged) return 'Applied: the database already matched; nothing ran.';
+  if (outcome.statementsRun === 0) {
+    return 'Applied: the new settings are recorded; no statement had to run.';
+  }
+  const dropped: string[] = [];
+  const otherDestructive: string[] = [];
+  for (const purpose of outcome.destructive) {
+    const column = /^Drop column (\S+?)(?: and its data|\s|$)/.exec(purpose);
+    if (column) dropped.push(column[1]!);
+    else otherDestructive.push(purpose.charAt(0).toLowerCase() + purpose.slice(1));
+  }
+  const parts = [
+    namedList(
+      'created table',
+      outcome.createdTables.map((t) => `${schemaName}.${t}`),
+    ),
+    namedList('added column', summary ? qualifiedColumns(summary.addedColumns) : []),
+    namedList('widened column', summary ? qualifiedColumns(summary.widenedColumns) : []),
+    namedList('dropped column', dropped),
+    ...otherDestructive,
+  ].filter((part): part is string => part !== null);
+  const ran = `Applied: ${outcome.statementsRun} statement${outcome.statementsRun === 1 ? '' : 's'} ran`;
+  return parts.length > 0 ? `${ran} — ${parts.join('; ')}.` : `${ran}.`;
+}

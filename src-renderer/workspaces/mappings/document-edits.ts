@@ -71,6 +71,21 @@ export function addMapping(document: MappingDocument, mapping: Mapping): Mapping
   return { ...document, mappings: [...document.mappings, mapping] };
 }
 
+/**
+ * `mapping` put back where it stood (`at`, clamped to the list), as a removal's undo does;
+ * unchanged when the object is mapped already.
+ */
+export function restoreMapping(
+  document: MappingDocument,
+  mapping: Mapping,
+  at: number,
+): MappingDocument {
+  if (findMapping(document.mappings, mapping.objectName)) return document;
+  const mappings = [...document.mappings];
+  mappings.splice(Math.max(0, Math.min(at, mappings.length)), 0, mapping);
+  return { ...document, mappings };
+}
+
 export function removeMapping(document: MappingDocument, objectName: string): MappingDocument {
   const mappings = document.mappings.filter((m) => !same(m.objectName, objectName));
   return mappings.length === document.mappings.length ? document : { ...document, mappings };

@@ -28,6 +28,7 @@ export function MappingsWorkspace() {
       <LazyMappingsEditor
         key={`${org.id}@${org.updatedAt}|${db.id}@${db.updatedAt}`}
         orgKey={`${org.id}@${org.updatedAt}`}
+        database={{ profileId: db.id, schemaName: db.kind === 'postgres' ? db.schema : '' }}
       />
     </Suspense>
   );

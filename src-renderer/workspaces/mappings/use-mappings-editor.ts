@@ -117,7 +117,25 @@ export interface EditOptions {
   coalesce?: string;
 }
 
-export function useMappingsEditor(orgKey: string) {
+/** The database profile and sync schema an editor was opened for: its draft's slot. */
+export interface EditorDatabase {
+  profileId: string;
+  schemaName: string;
+}
+
+/**
+ * Whether the studio's active database is still `database`. mappings.saveDraft writes to the
+ * active one's slot, so a draft must not be written once another is active (or the profile now
+ * names another schema): it would land in that database's slot.
+ */
+export async function stillActiveDatabase(database: EditorDatabase): Promise<boolean> {
+  const [settings, { profiles }] = await Promise.all([api.settings.get(), api.profiles.list()]);
+  if (settings.activeDbProfileId !== database.profileId) return false;
+  const profile = profiles.find((p) => p.id === database.profileId);
+  return profile?.kind === 'postgres' && profile.schema === database.schemaName;
+}
+
+export function useMappingsEditor(orgKey: string, database: EditorDatabase) {
   const { notify } = useStudio();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   const [history, setHistory] = useState<History<MappingDocument>>(() =>
@@ -141,6 +159,8 @@ export function useMappingsEditor(orgKey: string) {
   const savedRef = useRef<MappingDocument | null>(null);
   /** Our own apply is running: its mappings.changed is answered by the apply's result. */
   const applyingRef = useRef(false);
+  /** The database the editor was opened for (the workspace makes a new editor for another). */
+  const databaseRef = useRef(database);
   useEffect(() => {
     presentRef.current = present;
     appliedRef.current = applied;
@@ -239,15 +259,24 @@ export function useMappingsEditor(orgKey: string) {
 
   // Leaving the workspace (or the window) with an edit not yet written: write it now.
   useEffect(() => {
-    const flush = () => {
-      if (savedRef.current !== null && savedRef.current !== presentRef.current) {
-        void saveNow(presentRef.current);
-      }
+    const database = databaseRef.current;
+    const unsaved = () => savedRef.current !== null && savedRef.current !== presentRef.current;
+    // The window going away: this window's database is still the active one (a change would
+    // have replaced this editor first), and there is no time for a round trip.
+    const onPageHide = () => {
+      if (unsaved()) void saveNow(presentRef.current);
     };
-    window.addEventListener('pagehide', flush);
+    window.addEventListener('pagehide', onPageHide);
     return () => {
-      window.removeEventListener('pagehide', flush);
-      flush();
+      window.removeEventListener('pagehide', onPageHide);
+      if (!unsaved()) return;
+      // Unmounted, perhaps because another database became active: then the edit has no slot
+      // left to go to (saveDraft writes to the active database), and is dropped rather than
+      // written over the other database's draft.
+      const document = presentRef.current;
+      void stillActiveDatabase(database)
+        .then((same) => (same ? saveNow(document) : undefined))
+        .catch(() => undefined); // the studio is gone: nothing to write to
     };
   }, [saveNow]);
 
