@@ -27,3 +27,18 @@ export type {
   ApplyMappingsOptions,
   ApplyMappingsResult,
 } from './schema-apply';
+
+// Row counts that never run unbounded: exact below EXACT_COUNT_BELOW estimated rows (within a
+// time budget), the planner's estimate above (the mapping editor, the sync dashboard, the
+// trigger log's states).
+//   countTableRows(pool, schemaName, tables, { budgetMs, exactBelow? })
+//       : Promise<Map<table, { rows, exact } | null>>   tables that do not exist are left out.
+//   estimatedRowCounts(db, schemaName, tables): Promise<Map<table, number | null>>
+//   withReadTimeout(pool, timeoutMs, (client) => work): read-only work under statement_timeout.
+export {
+  EXACT_COUNT_BELOW,
+  countTableRows,
+  estimatedRowCounts,
+  withReadTimeout,
+} from './row-counts';
+export type { CountRowsOptions, RowCount } from './row-counts';

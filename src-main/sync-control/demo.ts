@@ -19,18 +19,22 @@ export async function startDemoServices(connections: StudioConnections): Promise
   // 128 + signal; the studio's host owns shutdown (engine first, then the servers), so they are
   // taken off again.
   const before = new Map(STOP_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const [org, database] = await Promise.all([
-    connections.useLocalOrg(),
-    connections.useEmbeddedPostgres(),
-  ]).finally(() => {
-    for (const signal of STOP_SIGNALS) {
-      for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)!.has(listener)) {
-          process.off(signal, listener as (...args: unknown[]) => void);
+  // Both started first, side by side; only then made active (useLocalOrg, useEmbeddedPostgres
+  // answer at once for a running service). If one does not start, the user's own active org
+  // and database stay active.
+  await Promise.all([connections.startLocalOrg(), connections.startEmbeddedPostgres()]).finally(
+    () => {
+      for (const signal of STOP_SIGNALS) {
+        for (const listener of process.listeners(signal)) {
+          if (!before.get(signal)!.has(listener)) {
+            process.off(signal, listener as (...args: unknown[]) => void);
+          }
         }
       }
-    }
-  });
+    },
+  );
+  const org = await connections.useLocalOrg();
+  const database = await connections.useEmbeddedPostgres();
   const active = await connections.activeDatabase();
   return {
     database: database.url,

@@ -10,7 +10,6 @@ import {
   formatConnectExport,
   mappingsFromSnapshot,
   parseConnectExport,
-  qualifiedName,
   tableNameFor,
   toConnectExport,
   validateMappings,
@@ -23,7 +22,13 @@ import {
 import type { DescribeCatalog } from '../../src-shared/salesforce';
 import type { DatabaseConnection, OrgConnection } from '../connections';
 import { databaseFailure, orgFailure } from '../explore';
-import { SchemaApplyError, applyMappingDocument, introspectSchema } from '../postgres';
+import {
+  SchemaApplyError,
+  applyMappingDocument,
+  countTableRows,
+  introspectSchema,
+  type RowCount,
+} from '../postgres';
 import { LiveDescribes } from '../salesforce';
 import type { SyncControlOptions } from './sync-control';
 import type { MappingsService, SyncService } from './types';
@@ -35,9 +40,10 @@ type ProblemJson = ApiResult<'mappings.validate'>['problems'][number];
 /** Drafts above this are refused: the cache keeps edits, not data. */
 export const MAX_DRAFT_BYTES = 5 * 1024 * 1024;
 /**
- * Exact row counts of all mapped tables share this much time; what is left uncounted when it
- * runs out reports the planner's estimate (pg_class.reltuples), so one huge table (or one
- * locked by an apply elsewhere) never stalls the editor's first paint.
+ * Exact row counts of the mapped tables share this much time; a big table (EXACT_COUNT_BELOW
+ * rows or more), or what is left uncounted when the time runs out, reports the planner's
+ * estimate, so one huge table (or one locked by an apply elsewhere) never stalls the editor's
+ * first paint.
  */
 export const ROW_COUNT_BUDGET_MS = 1_000;
 /**
@@ -49,11 +55,19 @@ const VALIDATE_DESCRIBES_KEEP_MS = 60_000;
 export function createMappingsService(
   options: SyncControlOptions & { sync: SyncService & { mappingsApplied(): Promise<void> } },
 ): MappingsService {
-  const { connections, cache, events, sync } = options;
+  const { connections, cache, events, sync, log } = options;
   /** The applies in flight, one after another: a plan is only right against the schema it read. */
   let applying: Promise<unknown> = Promise.resolve();
   let validateDescribes: { conn: OrgConnection['conn']; at: number; live: LiveDescribes } | null =
     null;
+  /**
+   * Draft saves in this run, counted: an apply settles (forgets) the draft only when none was
+   * saved since it began, timestamps being too coarse to tell a save from an apply begun in the
+   * same millisecond. The last count per database profile and schema.
+   */
+  let draftSaveCount = 0;
+  const draftSaves = new Map<string, number>();
+  const draftKey = (profileId: string, schemaName: string) => `${profileId}\u0000${schemaName}`;
 
   const describesFor = (org: OrgConnection, reuse: boolean): LiveDescribes => {
     const now = Date.now();
@@ -120,11 +134,16 @@ export function createMappingsService(
     };
   };
 
-  /** The database part of an apply: read the schema, plan against it, run, report. */
+  /**
+   * The database part of an apply: read the schema, plan against it, run, report. `request` is
+   * the document as sent and the draft save last counted when the apply began (which drafts it
+   * settles).
+   */
   const applyChecked = async (
     incoming: MappingDocument,
     checked: { org: OrgConnection; catalog: DescribeCatalog; problems: MappingProblem[] },
     allowDrop: boolean,
+    request: { text: string; savesBefore: number },
   ): Promise<ApiResult<'mappings.apply'>> => {
     const { catalog, problems } = checked;
     const database = await connections.activeDatabase();
@@ -164,20 +183,20 @@ export function createMappingsService(
     }
     const { plan, unchanged } = result;
 
-    cache.mappingDrafts.forget(profileId, schemaName);
-    const engineWarnings: string[] = [];
+    // The draft this apply settles: one saved before it began, or the very text applied. One
+    // saved since (the user edited on while it ran) is newer work, and stays.
+    const draft = cache.mappingDrafts.get(profileId, schemaName);
+    const savedSince = (draftSaves.get(draftKey(profileId, schemaName)) ?? 0) > request.savesBefore;
+    if (draft && (!savedSince || draft.document.trim() === request.text.trim())) {
+      cache.mappingDrafts.forget(profileId, schemaName);
+    }
     if (!unchanged) {
       events.emit('mappings.changed', { schemaName });
-      try {
-        await sync.mappingsApplied();
-      } catch (error) {
-        // The schema has the new layout either way; only the running engine missed it.
-        const reason = error instanceof Error ? error.message : String(error);
-        engineWarnings.push(
-          `The mappings were applied, but the running sync did not take them up (${reason}). ` +
-            'Stop and start the sync on the Sync dashboard.',
-        );
-      }
+      // A running engine restarts on the new document after this answer, not before it: the
+      // restart's outcome shows in sync.status and sync.log (a refused one says why there).
+      void sync.mappingsApplied().catch((error: unknown) => {
+        log(`connect-studio: the sync did not restart after an apply: ${String(error)}`);
+      });
     }
     return {
       unchanged,
@@ -190,7 +209,6 @@ export function createMappingsService(
         ...plan.warnings.map((w) => w.message),
         ...removedMappingWarnings(before, document, schemaName),
         ...problems.map((p) => `${p.message} ${p.fix}`),
-        ...engineWarnings,
       ],
       state: await readState(database),
     };
@@ -206,19 +224,24 @@ export function createMappingsService(
     },
 
     apply: async (text, allowDrop) => {
+      const savesBefore = draftSaveCount;
       const incoming = parseDocument(text);
       await connections.activeDatabase();
       const checked = await checkAgainstOrg(incoming, false);
       refuseOnErrors(checked.problems);
       // Describing may run side by side; reading the schema, planning and running may not.
-      const run = applying.then(() => applyChecked(incoming, checked, allowDrop));
+      const run = applying.then(() =>
+        applyChecked(incoming, checked, allowDrop, { text, savesBefore }),
+      );
       applying = run.catch(() => {});
       return run;
     },
 
     saveDraft: async (document) => {
       const { profileId, schemaName } = await connections.activeDatabase();
+      const counted = () => draftSaves.set(draftKey(profileId, schemaName), ++draftSaveCount);
       if (document === null) {
+        counted();
         cache.mappingDrafts.forget(profileId, schemaName);
         return { savedAt: null };
       }
@@ -231,6 +254,7 @@ export function createMappingsService(
           { bytes, maxBytes: MAX_DRAFT_BYTES },
         );
       }
+      counted();
       return { savedAt: cache.mappingDrafts.put({ profileId, schemaName, document }).savedAt };
     },
   };
@@ -360,8 +384,9 @@ async function introspect(pool: pg.Pool, schemaName: string): Promise<DatabaseSn
 }
 
 /**
- * Each mapping's table: whether it exists and its rows. Counts are exact while the shared
- * budget lasts (each one under a statement_timeout of what is left), then estimated.
+ * Each mapping's table: whether it exists and its rows. Counts are exact for tables under
+ * EXACT_COUNT_BELOW rows while the shared budget lasts (each one under a statement_timeout of
+ * what is left), the planner's estimate otherwise (src-main/postgres countTableRows).
  */
 async function tableStates(
   pool: pg.Pool,
@@ -369,43 +394,16 @@ async function tableStates(
   mappings: readonly Mapping[],
 ): Promise<MappedTableState[]> {
   const tables = new Map(snapshot.tables.map((t) => [t.name, t]));
-  const counts = new Map<string, number>();
   const existing = [
     ...new Set(mappings.map((m) => tableNameFor(m.objectName)).filter((t) => tables.has(t))),
   ];
-  if (existing.length > 0) {
-    const deadline = performance.now() + ROW_COUNT_BUDGET_MS;
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw databaseFailure(error);
-    }
-    try {
-      await client.query('BEGIN TRANSACTION READ ONLY');
-      for (const table of existing) {
-        const left = Math.floor(deadline - performance.now());
-        if (left < 10) break;
-        await client.query('SAVEPOINT row_count');
-        try {
-          await client.query(`SET LOCAL statement_timeout = ${left}`);
-          const { rows } = await client.query<{ count: string }>(
-            `SELECT count(*) AS count FROM ${qualifiedName(snapshot.schemaName, table)}`,
-          );
-          counts.set(table, Number(rows[0]?.count ?? 0));
-          await client.query('RELEASE SAVEPOINT row_count');
-        } catch {
-          // Too slow, locked by someone's DDL, or not ours to read: the estimate will do.
-          await client.query('ROLLBACK TO SAVEPOINT row_count');
-        }
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw databaseFailure(error);
-    } finally {
-      client.release();
-    }
+  let counts: Map<string, RowCount | null>;
+  try {
+    counts = await countTableRows(pool, snapshot.schemaName, existing, {
+      budgetMs: ROW_COUNT_BUDGET_MS,
+    });
+  } catch (error) {
+    throw databaseFailure(error);
   }
   return mappings.map((mapping) => {
     const table = tableNameFor(mapping.objectName);
@@ -416,7 +414,7 @@ async function tableStates(
       table,
       access: mapping.access,
       exists: found !== undefined,
-      rowCount: found ? (counts.get(table) ?? estimate) : null,
+      rowCount: found ? (counts.get(table)?.rows ?? estimate) : null,
     };
   });
 }

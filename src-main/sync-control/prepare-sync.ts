@@ -62,6 +62,11 @@ export interface PrepareSyncOptions {
   pool: pg.Pool;
   schemaName: string;
   incoming: MappingDocument | undefined;
+  /**
+   * Keep what the schema has applied: of `incoming`, only the mappings of objects it does not
+   * map yet are added (the demo opened again must not undo the user's edits of its mappings).
+   */
+  keepApplied?: boolean;
   /** The schema as introspected, when the caller has it already. */
   snapshot?: DatabaseSnapshot;
   /** The write algorithm this run uses when it overrides the document's (--mode). */
@@ -80,8 +85,11 @@ export interface PrepareSyncOptions {
  * mappings already applied, refused when there are none. Either way, describes for the engine.
  */
 export async function prepareSync(options: PrepareSyncOptions): Promise<PreparedSync> {
-  const { conn, pool, schemaName, incoming, warn } = options;
+  const { conn, pool, schemaName, warn } = options;
   const snapshot = options.snapshot ?? (await introspectSchema(pool, schemaName));
+  const incoming = options.keepApplied
+    ? missingMappings(appliedMappings(snapshot), options.incoming)
+    : options.incoming;
   const { document, applied } = documentToSync(snapshot, incoming, {
     warn,
     ...(options.droppedTableConsequence
@@ -202,6 +210,22 @@ export function documentToSync(
     );
   }
   return { document, applied };
+}
+
+/**
+ * The mappings of `incoming` whose object `applied` does not map, under the applied document's
+ * connection settings (its write algorithm stays); undefined when there are none to add.
+ */
+export function missingMappings(
+  applied: MappingDocument | undefined,
+  incoming: MappingDocument | undefined,
+): MappingDocument | undefined {
+  if (!incoming || !applied || applied.mappings.length === 0) return incoming;
+  const mapped = new Set(applied.mappings.map((m) => m.objectName.toLowerCase()));
+  const missing = incoming.mappings.filter((m) => !mapped.has(m.objectName.toLowerCase()));
+  if (missing.length === 0) return undefined;
+  const connection = applied.connection ?? incoming.connection;
+  return { ...incoming, ...(connection ? { connection } : {}), mappings: missing };
 }
 
 /** A schema laid out for one org and synced with another mixes two orgs' ids: say so. */

@@ -2,7 +2,8 @@
 // started, paused, reloaded and stopped through the contract, watched through its events. The
 // engine gets a pool of its own (its loads must not starve the other workspaces' queries); the
 // dashboard's counts (rows per table, pending and failed changes) come from the studio's pool,
-// read at most every two seconds however often the status is asked for.
+// under a time limit (big tables by the planner's estimate), read at most every two seconds and
+// only while someone asks for the status: pushed statuses between asks carry the last counts.
 import type pg from 'pg';
 import {
   ApiError,
@@ -20,7 +21,14 @@ import {
   type MappingDocument,
   type WriteAlgorithm,
 } from '../../src-shared/mapping';
-import { PostgresConnectError, introspectSchema, openPool } from '../postgres';
+import {
+  EXACT_COUNT_BELOW,
+  PostgresConnectError,
+  countTableRows,
+  introspectSchema,
+  openPool,
+  withReadTimeout,
+} from '../postgres';
 import { ProfilesService } from '../profiles';
 import { SettingsService } from '../settings';
 import {
@@ -46,6 +54,15 @@ const ENGINE_POOL_SIZE = 6;
 const ENGINE_APPLICATION_NAME = 'connect-studio sync';
 /** Row and trigger-log counts older than this are read again (never on every progress tick). */
 const COUNTS_MAX_AGE_MS = 2_000;
+/**
+ * Counts are read again only while a client asked for the status this recently (the dashboard
+ * is open and asks every few seconds); between asks, pushed statuses carry the last counts.
+ */
+export const COUNTS_LISTEN_WINDOW_MS = 30_000;
+/** The exact row counts of one read share this much time; bigger tables are estimated. */
+const ROW_COUNT_BUDGET_MS = 500;
+/** The trigger-log and bookkeeping reads of the status give up after this long. */
+const STATUS_READ_TIMEOUT_MS = 1_000;
 /** sync.status, sync.log and triggerLog.changed go out at most four times a second. */
 const PUSH_EVERY_MS = 250;
 /** While the engine runs the counts move without events: a status goes out this often. */
@@ -67,8 +84,12 @@ interface Run {
   message: string | null;
   /** Set when the demo started this engine: a second demo.open answers with it. */
   demo: DemoServices | null;
-  /** Pushes a status every STATUS_TICK_MS once the engine runs. */
+  /** Pushes a status every STATUS_TICK_MS once the engine runs (while someone listens). */
   ticker: NodeJS.Timeout | undefined;
+  /** The applied-mappings generation the engine read the schema at (see mappingsApplied). */
+  generation: number;
+  /** Each mapping's last phase: a load that ends or begins has the counts read again. */
+  phases: Map<string, string>;
 }
 
 /** What the dashboard counts, read together and kept for COUNTS_MAX_AGE_MS. */
@@ -77,10 +98,13 @@ interface Counts {
   readAt: number;
   /** The applied mappings (read from the schema only while no engine runs). */
   document: MappingDocument | undefined;
-  rows: Map<string, number>;
+  /** Rows per mapped table; null when unknown (never counted, or the count failed). */
+  rows: Map<string, number | null>;
   log: Map<string, { pending: number; failed: number }>;
   kept: Map<string, MappingBookkeeping>;
 }
+
+type LogCounts = Map<string, { pending: number; failed: number }>;
 
 export function createSyncService(options: SyncControlOptions): SyncService & {
   /** The mappings service applied a document: a running engine takes it up. */
@@ -98,7 +122,17 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
   /** Why the engine is off (a stop, a failed start), until the next start. */
   let lastMessage: string | null = null;
   let counts: Counts | undefined;
+  /** The counts are out of date whatever their age (an apply, a switch, a load that ended). */
+  let countsStale = false;
   let countsReading: { key: string; promise: Promise<Counts> } | undefined;
+  /** When a client last asked for the status (the contract's sync.status and the controls). */
+  let askedAt = Number.NEGATIVE_INFINITY;
+  const listening = () => Date.now() - askedAt < COUNTS_LISTEN_WINDOW_MS;
+  /** Last good counts per database and schema: a failed read keeps them rather than zeros. */
+  const knownRows = new Map<string, number>();
+  const knownLog = new Map<string, LogCounts>();
+  /** Bumped by every apply; an engine that read the schema before the last one restarts. */
+  let appliedGeneration = 0;
   let demoOpening: Promise<DemoServices> | undefined;
   let writtenSchema: string | undefined;
 
@@ -114,7 +148,7 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
     push: (entries) => events.emit('sync.log', { entries }),
   });
   const statusPush = createThrottle(async () => {
-    events.emit('sync.status', await status());
+    events.emit('sync.status', await status(false));
   }, PUSH_EVERY_MS);
   const writtenPush = createThrottle(() => {
     if (writtenSchema)
@@ -124,14 +158,15 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
   const unsubscribeBus = events.subscribe((envelope) => {
     if (closed) return;
     if (envelope.event === 'mappings.changed') {
-      counts = undefined;
+      countsStale = true;
       if (!run) statusPush.request();
     } else if (envelope.event === 'settings.changed' || envelope.event === 'profiles.changed') {
-      counts = undefined;
-      // Judged when its turn comes: the demo changes the active profiles on purpose, then
-      // starts an engine on them, which must not be stopped for it.
-      if (run) void exclusive(() => stopIfStale());
-      else statusPush.request();
+      countsStale = true;
+      // Judged when its turn comes, after a start under way: an engine starting on the profiles
+      // active before the switch is stopped once it stands. The demo changes the active
+      // profiles on purpose, then starts an engine on them, which must not be stopped for it.
+      void exclusive(() => stopIfStale());
+      if (!run) statusPush.request();
     }
   });
 
@@ -183,13 +218,17 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
 
   async function startRun(how: {
     incoming?: MappingDocument;
+    /** Apply only the mappings of `incoming` the schema does not have (the demo). */
+    keepApplied?: boolean;
     warnings?: boolean;
     demo?: DemoServices | null;
   }): Promise<void> {
     if (closed) throw new ApiError('UNAVAILABLE', 'The studio is shutting down; start it again.');
     starting = true;
     lastMessage = null;
-    counts = undefined;
+    countsStale = true;
+    // Read before the schema is: an apply from here on restarts this engine (mappingsApplied).
+    const generation = appliedGeneration;
     statusPush.request();
     try {
       const org = await connections.activeOrg();
@@ -208,6 +247,7 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
           pool,
           schemaName,
           incoming: how.incoming,
+          ...(how.keepApplied ? { keepApplied: true } : {}),
           ...(how.warnings === false ? { warnings: false } : {}),
           warn: (line) => eventLog.add(levelOfLine(line), line),
           droppedTableConsequence:
@@ -234,6 +274,8 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
           message: null,
           demo: how.demo ?? null,
           ticker: undefined,
+          generation,
+          phases: new Map(),
         };
         // The engine's listeners go with it: a stopped engine is dropped whole.
         engine.subscribe((event) => onEngineEvent(current, event));
@@ -244,7 +286,9 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
           if (run === current) run = undefined;
           throw error;
         }
-        current.ticker = setInterval(() => statusPush.request(), STATUS_TICK_MS);
+        current.ticker = setInterval(() => {
+          if (listening()) statusPush.request();
+        }, STATUS_TICK_MS);
         current.ticker.unref();
       } catch (error) {
         await engine?.stop().catch(() => {});
@@ -273,7 +317,7 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
       eventLog.add('error', `The engine did not stop cleanly: ${messageOf(error)}`);
     });
     await current.pool.end().catch(() => {});
-    counts = undefined;
+    countsStale = true;
     statusPush.request();
   }
 
@@ -289,7 +333,18 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
         writtenPush.request();
         statusPush.request();
         break;
-      case 'mapping.status':
+      case 'mapping.status': {
+        // A load that ends (or a reload that empties the table) moves the row count by more
+        // than a listener's ticks would catch up with: read it again once, listened to or not.
+        const before = current.phases.get(event.status.objectName);
+        const phase = event.status.phase;
+        current.phases.set(event.status.objectName, phase);
+        if (before !== phase && (before === 'initial_load' || phase === 'initial_load')) {
+          countsStale = true;
+        }
+        statusPush.request();
+        break;
+      }
       case 'load.progress':
       case 'poll.done':
         statusPush.request();
@@ -301,7 +356,9 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
 
   // --- The status.
 
-  async function status(): Promise<SyncStatus> {
+  /** The status; `asked` when a client asked for it (only then are counts read again). */
+  async function status(asked: boolean): Promise<SyncStatus> {
+    if (asked) askedAt = Date.now();
     const at = new Date().toISOString();
     const current = run;
     const active = settings.get();
@@ -313,8 +370,12 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
       at,
     } satisfies Partial<SyncStatus>;
     if (current) {
+      // The studio's pool of the same database, not the engine's: its loads keep theirs.
+      const database = await connections.activeDatabase().catch(() => undefined);
       const found = await readCounts(
-        current.pool,
+        database?.profileId === current.database.id && database.schemaName === current.schemaName
+          ? database.pool
+          : undefined,
         current.database.id,
         current.schemaName,
         current.document,
@@ -413,30 +474,37 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
   }
 
   /**
-   * The counts of one schema, read again when older than COUNTS_MAX_AGE_MS; callers asking at
-   * the same time share one read. Without `document` (no engine) the applied mappings and the
-   * engine's bookkeeping are read from the schema too.
+   * The counts of one schema. Read again when they are stale (an apply, a switch, a load that
+   * ended), or older than COUNTS_MAX_AGE_MS while a client listens; otherwise the last ones are
+   * answered. Callers asking at the same time share one read. Without `document` (no engine)
+   * the applied mappings and the engine's bookkeeping are read from the schema too. Without a
+   * pool (the studio's is on another database by now) the last counts stand.
    */
   function readCounts(
-    pool: pg.Pool,
+    pool: pg.Pool | undefined,
     databaseId: string,
     schemaName: string,
     document?: MappingDocument,
   ): Promise<Counts> {
     const key = `${databaseId}|${schemaName}|${document ? 'running' : 'off'}`;
-    if (counts && counts.key === key && Date.now() - counts.readAt < COUNTS_MAX_AGE_MS) {
-      return Promise.resolve(counts);
-    }
+    const last = counts?.key === key ? counts : undefined;
+    const fresh = last !== undefined && Date.now() - last.readAt < COUNTS_MAX_AGE_MS;
+    if (last && !countsStale && (fresh || !listening())) return Promise.resolve(last);
+    if (!pool) return Promise.resolve(last ?? emptyCounts(key, document));
     if (countsReading?.key === key) return countsReading.promise;
+    countsStale = false;
     const promise = (async (): Promise<Counts> => {
       const applied = document ?? (await readApplied(pool, schemaName));
       const tables = (applied?.mappings ?? []).map((m) => tableNameFor(m.objectName));
+      const where = `${databaseId}|${schemaName}`;
       const [rows, log, kept] = await Promise.all([
-        countRows(pool, schemaName, tables),
-        countTriggerLog(pool, schemaName),
+        countRows(pool, schemaName, tables, where),
+        countLog(pool, schemaName, where),
         document
           ? Promise.resolve(new Map<string, MappingBookkeeping>())
-          : readBookkeeping(pool, schemaName).catch(() => new Map<string, MappingBookkeeping>()),
+          : withReadTimeout(pool, STATUS_READ_TIMEOUT_MS, (client) =>
+              readBookkeeping(client, schemaName),
+            ).catch(() => last?.kept ?? new Map<string, MappingBookkeeping>()),
       ]);
       const read: Counts = { key, readAt: Date.now(), document: applied, rows, log, kept };
       counts = read;
@@ -446,6 +514,55 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
     });
     countsReading = { key, promise };
     return promise;
+  }
+
+  /**
+   * Rows of each mapped table (src-main/postgres countTableRows: exact below 100,000 rows, the
+   * estimate above). A table whose count failed keeps its last known value, else null.
+   */
+  async function countRows(
+    pool: pg.Pool,
+    schemaName: string,
+    tables: string[],
+    where: string,
+  ): Promise<Map<string, number | null>> {
+    const rows = new Map<string, number | null>();
+    if (tables.length === 0) return rows;
+    const counted = await countTableRows(pool, schemaName, tables, {
+      budgetMs: ROW_COUNT_BUDGET_MS,
+    }).catch(() => undefined);
+    for (const table of tables) {
+      const known = `${where}|${table}`;
+      if (counted && !counted.has(table)) {
+        // The table does not exist (dropped since the apply): no rows to show.
+        knownRows.delete(known);
+        rows.set(table, null);
+        continue;
+      }
+      const count = counted?.get(table);
+      // An estimate of a small table is what a count that failed fell back to: a count from
+      // before is closer. Big tables are estimated on purpose.
+      if (count && (count.exact || count.rows >= EXACT_COUNT_BELOW || !knownRows.has(known))) {
+        knownRows.set(known, count.rows);
+        rows.set(table, count.rows);
+      } else {
+        rows.set(table, knownRows.get(known) ?? null);
+      }
+    }
+    return rows;
+  }
+
+  /** Waiting and FAILED trigger-log rows per table; a failed read keeps the last ones. */
+  async function countLog(pool: pg.Pool, schemaName: string, where: string): Promise<LogCounts> {
+    try {
+      const log = await countTriggerLog(pool, schemaName);
+      knownLog.set(where, log);
+      return log;
+    } catch (error) {
+      // No trigger log in this schema (nothing applied yet): nothing waits.
+      if ((error as { code?: unknown } | null)?.code === '42P01') return new Map();
+      return knownLog.get(where) ?? new Map();
+    }
   }
 
   // --- Controls.
@@ -476,18 +593,18 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
     } catch (error) {
       throw new ApiError('REMOTE_ERROR', `The engine could not do that: ${messageOf(error)}`);
     }
-    counts = undefined;
+    countsStale = true;
     statusPush.request();
-    return status();
+    return status(true);
   }
 
   return {
-    status,
+    status: () => status(true),
 
     start: () =>
       exclusive(async () => {
         if (!run) await startRun({});
-        return status();
+        return status(true);
       }),
 
     stop: () =>
@@ -499,7 +616,7 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
             'The sync was stopped; changes made meanwhile wait in the trigger log.',
           );
         }
-        return status();
+        return status(true);
       }),
 
     pause: (objectName) => control(objectName, (engine, name) => engine.pause(name)),
@@ -523,6 +640,9 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
         if (run) await stopRun('The sync stopped: the demo was opened and runs its own.');
         await startRun({
           incoming: loadDemoMappings(),
+          // A schema that has mappings applied (the demo's, perhaps edited since) starts on
+          // them: only demo objects it does not map yet are added.
+          keepApplied: true,
           // Its one warning (a self-reference under merged writes) is Heroku Connect's caveat;
           // this engine sends such references as a second update, so the demo does not shout it.
           warnings: false,
@@ -543,15 +663,15 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
       return { schemaName: current.schemaName, writeAlgorithm: current.writeAlgorithm };
     },
 
-    async mappingsApplied() {
-      counts = undefined;
-      if (!run) {
-        statusPush.request();
-        return;
-      }
-      await exclusive(async () => {
+    mappingsApplied() {
+      const generation = ++appliedGeneration;
+      countsStale = true;
+      statusPush.request();
+      // In turn with starts and stops: an engine starting now may have read the schema before
+      // this apply, and is restarted once it stands; one that read it after is left alone.
+      return exclusive(async () => {
         const current = run;
-        if (!current) return;
+        if (!current || current.generation >= generation) return;
         await stopRun(null);
         eventLog.add('info', 'The applied mappings changed: the engine restarts on them.');
         // A refused restart is reported in the status and the log; the apply itself stands.
@@ -592,60 +712,32 @@ async function readApplied(
   }
 }
 
-/** Rows of each mapped table that exists (one statement for all of them). */
-async function countRows(
-  pool: pg.Pool,
-  schemaName: string,
-  tables: string[],
-): Promise<Map<string, number>> {
-  const counted = new Map<string, number>();
-  if (tables.length === 0) return counted;
-  try {
-    const existing = await pool.query<{ relname: string }>(
-      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p')`,
-      [schemaName, tables],
-    );
-    const present = tables.filter((t) => existing.rows.some((r) => r.relname === t));
-    if (present.length === 0) return counted;
-    const schema = quoteIdentifier(schemaName);
-    const sql = present
-      .map((t, i) => `SELECT ${i} AS i, count(*)::bigint AS n FROM ${schema}.${quoteIdentifier(t)}`)
-      .join(' UNION ALL ');
-    const result = await pool.query<{ i: number; n: string }>(sql);
-    for (const row of result.rows) counted.set(present[row.i]!, Number(row.n));
-  } catch {
-    // A table dropped between the two statements: no counts this time, the next read has them.
-  }
-  return counted;
+function emptyCounts(key: string, document: MappingDocument | undefined): Counts {
+  return { key, readAt: 0, document, rows: new Map(), log: new Map(), kept: new Map() };
 }
 
 /**
- * Waiting (NEW + PENDING) and FAILED trigger-log rows per table in one statement; each half is
- * answered by the log's partial index on its states rather than a scan of every processed row.
+ * Waiting (NEW + PENDING) and FAILED trigger-log rows per table in one statement, under a time
+ * limit; each half is answered by a partial index on its states (Heroku Connect's on NEW and
+ * PENDING, ours on the states other than SUCCESS) rather than a scan of every processed row.
  */
-async function countTriggerLog(
-  pool: pg.Pool,
-  schemaName: string,
-): Promise<Map<string, { pending: number; failed: number }>> {
-  const counted = new Map<string, { pending: number; failed: number }>();
+async function countTriggerLog(pool: pg.Pool, schemaName: string): Promise<LogCounts> {
+  const counted: LogCounts = new Map();
   const log = `${quoteIdentifier(schemaName)}."_trigger_log"`;
-  try {
-    const result = await pool.query<{ table_name: string; failed: boolean; n: string }>(
+  const result = await withReadTimeout(pool, STATUS_READ_TIMEOUT_MS, (client) =>
+    client.query<{ table_name: string; failed: boolean; n: string }>(
       `SELECT table_name, false AS failed, count(*)::bigint AS n FROM ${log}
         WHERE state IN ('NEW', 'PENDING') GROUP BY table_name
        UNION ALL
        SELECT table_name, true, count(*)::bigint FROM ${log}
         WHERE state = 'FAILED' GROUP BY table_name`,
-    );
-    for (const row of result.rows) {
-      const entry = counted.get(row.table_name) ?? { pending: 0, failed: 0 };
-      if (row.failed) entry.failed += Number(row.n);
-      else entry.pending += Number(row.n);
-      counted.set(row.table_name, entry);
-    }
-  } catch {
-    // No trigger log in this schema (nothing applied yet): nothing waits.
+    ),
+  );
+  for (const row of result.rows) {
+    const entry = counted.get(row.table_name) ?? { pending: 0, failed: 0 };
+    if (row.failed) entry.failed += Number(row.n);
+    else entry.pending += Number(row.n);
+    counted.set(row.table_name, entry);
   }
   return counted;
 }

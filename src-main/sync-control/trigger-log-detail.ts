@@ -30,7 +30,40 @@ export interface DetailInput {
   mapping: Mapping | undefined;
   connections: StudioConnections;
   /** Describes fetched before, per org and object (the detail asks for one object at a time). */
-  describes: Map<string, SObjectDescribe>;
+  describes: DescribeCache;
+}
+
+/**
+ * How long a describe fetched for the detail is used: a field added to the org (or its
+ * relationship external ID) shows up in the record beside the row after at most this long.
+ */
+export const DESCRIBE_MAX_AGE_MS = 5 * 60_000;
+
+/** Describes by key, each kept `maxAgeMs` from when it was fetched. */
+export interface DescribeCache {
+  get(key: string): SObjectDescribe | undefined;
+  set(key: string, describe: SObjectDescribe): void;
+}
+
+export function createDescribeCache(
+  maxAgeMs = DESCRIBE_MAX_AGE_MS,
+  now: () => number = Date.now,
+): DescribeCache {
+  const entries = new Map<string, { describe: SObjectDescribe; at: number }>();
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (now() - entry.at >= maxAgeMs) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.describe;
+    },
+    set(key, describe) {
+      entries.set(key, { describe, at: now() });
+    },
+  };
 }
 
 /** A column of the mapped table: its name and Postgres type, in the table's order. */
@@ -199,7 +232,7 @@ async function describeOf(
   conn: Connection,
   orgKey: string,
   objectName: string,
-  describes: Map<string, SObjectDescribe>,
+  describes: DescribeCache,
 ): Promise<SObjectDescribe | undefined> {
   const key = `${orgKey}\u0000${objectName.toLowerCase()}`;
   const known = describes.get(key);

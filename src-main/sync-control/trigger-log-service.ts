@@ -14,7 +14,6 @@ import {
   type Mapping,
   type WriteAlgorithm,
 } from '../../src-shared/mapping';
-import type { SObjectDescribe } from '../../src-shared/salesforce';
 import type { DatabaseConnection } from '../connections';
 import { normalizeId } from '../local-org';
 import { introspectSchema } from '../postgres';
@@ -30,7 +29,7 @@ import {
   type TriggerLogSelection,
 } from '../sync';
 import type { SyncControlOptions } from './sync-control';
-import { triggerLogDetail } from './trigger-log-detail';
+import { createDescribeCache, triggerLogDetail } from './trigger-log-detail';
 import { createTriggerLogWatch } from './trigger-log-watch';
 import type { SyncService, TriggerLogService } from './types';
 
@@ -140,7 +139,7 @@ export function createTriggerLogService(
   const { connections, events, sync, log } = options;
   const schemaInfo = memo<SchemaInfo>(SCHEMA_INFO_MAX_AGE_MS);
   const counts = memo<Awaited<ReturnType<typeof triggerLogStateCounts>>>(COUNTS_MAX_AGE_MS);
-  const describes = new Map<string, SObjectDescribe>();
+  const describes = createDescribeCache();
 
   const watch = createTriggerLogWatch({
     onCaptured: (schemaName) =>

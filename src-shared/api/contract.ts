@@ -32,6 +32,7 @@ import {
   TriggerLogFilterJson,
   TriggerLogRow,
   TriggerLogSummary,
+  postgresIntId,
 } from './models-sync';
 
 interface MethodDef<P extends z.ZodType, R extends z.ZodType> {
@@ -51,7 +52,7 @@ const exportJson = z
   .trim()
   .min(1, 'document is required (a Heroku Connect mapping export, as JSON text)');
 const rowIds = z
-  .array(z.number().int().positive())
+  .array(postgresIntId('ids'))
   .min(1, 'give at least one trigger-log row id')
   .max(10_000, 'at most 10,000 rows at a time; use retryMatching for a whole filter');
 
@@ -313,7 +314,7 @@ export const apiContract = {
       .object({
         filter: TriggerLogFilterJson.default({ source: 'both' }),
         limit: z.number().int().min(1).max(1000).default(200),
-        beforeId: z.number().int().optional(),
+        beforeId: postgresIntId('beforeId').optional(),
       })
       .strict(),
     result: z.object({
@@ -339,7 +340,7 @@ export const apiContract = {
     summary:
       'One row in full: the change as old vs new values, the Salesforce message explained, ' +
       'the Postgres row now and the Salesforce record fetched beside it',
-    params: z.object({ id: z.number().int() }).strict(),
+    params: z.object({ id: postgresIntId('id') }).strict(),
     result: TriggerLogDetail,
   }),
   'triggerLog.retry': method({

@@ -183,6 +183,24 @@ export const DemoOpened = z.object({
 // ---------------------------------------------------------------------------------------------
 // Trigger log.
 
+/** The largest Postgres integer (int4): trigger-log ids and mapped record ids are int4 columns. */
+export const MAX_POSTGRES_INT = 2_147_483_647;
+
+/**
+ * An int4 id (1 … 2,147,483,647). A larger number would reach Postgres as an out-of-range
+ * error; refused here with a sentence that names the field.
+ */
+export const postgresIntId = (field: string) => {
+  const range = `${field} must be a whole number from 1 to ${MAX_POSTGRES_INT.toLocaleString('en-US')} (a Postgres integer)`;
+  return z
+    .number({ error: range })
+    .int({ error: range })
+    .min(1, { error: range })
+    .max(MAX_POSTGRES_INT, {
+      error: range,
+    });
+};
+
 export const TriggerLogStateJson = z.enum(TRIGGER_LOG_STATES);
 export const TriggerLogActionJson = z.enum(TRIGGER_LOG_ACTIONS);
 
@@ -198,7 +216,7 @@ export const TriggerLogFilterJson = z
     until: z.string().optional(),
     /** Case-insensitive text in the Salesforce message. */
     text: z.string().optional(),
-    recordId: z.number().int().optional(),
+    recordId: postgresIntId('recordId').optional(),
     sfid: z.string().trim().min(1).optional(),
     /** Which tables: the live log, its archive, or both (default). */
     source: z.enum(['live', 'archive', 'both']).default('both'),

@@ -108,7 +108,7 @@ export type {
   SnapshotFunction,
   HcmetaRow,
 } from './snapshot';
-export { planSchema, SchemaPlanError } from './plan';
+export { planSchema, SchemaPlanError, LIVE_SFID_INDEXED } from './plan';
 export type {
   SchemaPlan,
   PlanSchemaInput,

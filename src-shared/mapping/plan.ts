@@ -103,29 +103,107 @@ const SYSTEM_TABLES: ReadonlySet<string> = new Set([
 /** The channel `<schema>.hc_trigger_log` must fit in a 63-byte name. */
 const MAX_SCHEMA_BYTES = MAX_IDENTIFIER_BYTES - '.hc_trigger_log'.length;
 
+interface SystemIndex {
+  table: string;
+  name: string;
+  sql: string;
+}
+
 /**
- * Ours, not Heroku Connect's, on the live log and the archive alike: the trigger-log inspector
- * reads a page newest first (created_at, id) under any filter, and each of these lets one
- * filter walk its rows in that order and stop after a page, over a million rows: the states
- * other than SUCCESS (few rows; a page of FAILED or NEW rows, and their counts), a table, the
- * rows the org sent a message for (the text filter), and an sfid.
+ * Ours, not Heroku Connect's: what the trigger-log inspector needs to read a page newest first
+ * (created_at, id) under any filter over a million rows, each page one ordered index walk that
+ * stops after the page (or a probe of a few rows).
+ *
+ * The archive is written only by archiving, so it carries one index per filter: the states
+ * other than SUCCESS (a page of FAILED rows and their counts, alone and by table), a table, the
+ * rows the org sent a message for (the text filter; the message and the other filter columns
+ * are included, so the text is matched in the index without visiting the rows), and an sfid.
+ * Heroku Connect's own (record_id) index serves the record-id filter.
+ *
+ * The live log is written on every application change (a capture, then NEW→PENDING→SUCCESS:
+ * three row versions, and every index whose predicate a version meets gets an entry for it), so
+ * it carries only what the inspector cannot do without at a few hundred thousand rows, measured:
+ * - partial indexes no row on the way NEW→PENDING→SUCCESS enters (settled states other than
+ *   SUCCESS, alone and by table; rows with a message; the sfid of DELETE and settled
+ *   non-SUCCESS rows): free on the happy path;
+ * - one index on every row, (table_name, record_id): a quiet table's rows, a record's rows and
+ *   the rows of the records an sfid names cannot be found without it short of reading the whole
+ *   log. Pages of a busy table, of an action, of a time window walk Heroku Connect's
+ *   (created_at) index; NEW and PENDING rows are its (state, table_name) partial index's.
  */
-function inspectorIndexes(table: string): Array<{ table: string; name: string; sql: string }> {
+function inspectorIndexes(): SystemIndex[] {
+  const live = '_trigger_log';
+  const archive = '_trigger_log_archive';
+  const messageLookup = (table: string): SystemIndex => ({
+    table,
+    name: `${table}_idx_message_lookup`,
+    sql:
+      `(created_at, id) INCLUDE (sf_message, state, table_name, action, record_id, sfid) ` +
+      `WHERE sf_message IS NOT NULL`,
+  });
   return [
     {
-      table,
-      name: `${table}_idx_state_created_at`,
+      table: live,
+      name: `${live}_idx_settled_created_at`,
+      sql: `(state, created_at, id) WHERE ${LIVE_SETTLED}`,
+    },
+    {
+      table: live,
+      name: `${live}_idx_settled_table_created_at`,
+      sql: `(table_name, state, created_at, id) WHERE ${LIVE_SETTLED}`,
+    },
+    messageLookup(live),
+    { table: live, name: `${live}_idx_table_name_record_id`, sql: `(table_name, record_id)` },
+    {
+      table: live,
+      name: `${live}_idx_sfid_settled`,
+      sql: `(sfid) WHERE ${LIVE_SFID_INDEXED}`,
+    },
+    {
+      table: archive,
+      name: `${archive}_idx_state_created_at`,
       sql: `(state, created_at, id) WHERE state <> 'SUCCESS'`,
     },
-    { table, name: `${table}_idx_table_name_created_at`, sql: `(table_name, created_at, id)` },
     {
-      table,
-      name: `${table}_idx_message_created_at`,
-      sql: `(created_at, id) WHERE sf_message IS NOT NULL`,
+      table: archive,
+      name: `${archive}_idx_state_table_created_at`,
+      sql: `(table_name, state, created_at, id) WHERE state <> 'SUCCESS'`,
     },
-    { table, name: `${table}_idx_sfid`, sql: `(sfid) WHERE sfid IS NOT NULL` },
+    {
+      table: archive,
+      name: `${archive}_idx_table_name_created_at`,
+      sql: `(table_name, created_at, id)`,
+    },
+    messageLookup(archive),
+    { table: archive, name: `${archive}_idx_sfid`, sql: `(sfid) WHERE sfid IS NOT NULL` },
   ];
 }
+
+/** Settled rows that did not succeed: no row on its way NEW→PENDING→SUCCESS is one. */
+const LIVE_SETTLED = `state NOT IN ('NEW', 'PENDING', 'SUCCESS')`;
+
+/**
+ * The live-log rows whose sfid is indexed (`_trigger_log_idx_sfid_settled`): a DELETE (its
+ * record is gone from the mapped table, so only the log knows its sfid) and a settled row that
+ * did not succeed. The inspector's sfid filter finds the others through the records that carry
+ * the sfid (src-main/sync/trigger-log inspector.ts).
+ */
+export const LIVE_SFID_INDEXED = `action = 'DELETE' OR ${LIVE_SETTLED}`;
+
+/**
+ * Indexes of ours that earlier layouts put on the trigger logs and this one does not: dropped
+ * where found (no data is lost; on the live log each one slowed every captured change).
+ */
+const RETIRED_INDEXES: ReadonlyArray<{ table: string; name: string }> = [
+  { table: '_trigger_log', name: '_trigger_log_idx_failed_table_created_at' },
+  { table: '_trigger_log', name: '_trigger_log_idx_state_created_at' },
+  { table: '_trigger_log', name: '_trigger_log_idx_table_name_created_at' },
+  { table: '_trigger_log', name: '_trigger_log_idx_message_created_at' },
+  { table: '_trigger_log', name: '_trigger_log_idx_sfid' },
+  { table: '_trigger_log', name: '_trigger_log_idx_record_id' },
+  { table: '_trigger_log_archive', name: '_trigger_log_archive_idx_failed_table_created_at' },
+  { table: '_trigger_log_archive', name: '_trigger_log_archive_idx_message_created_at' },
+];
 
 export function planSchema(input: PlanSchemaInput): SchemaPlan {
   const { schemaName, current } = input;
@@ -209,7 +287,7 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
       'Create _trigger_log (changes waiting for Salesforce)',
     );
   }
-  const systemIndexes: Array<{ table: string; name: string; sql: string }> = [
+  const systemIndexes: SystemIndex[] = [
     {
       table: '_trigger_log',
       name: '_trigger_log_idx_created_at',
@@ -220,20 +298,6 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
       table: '_trigger_log',
       name: '_trigger_log_idx_state_table_name',
       sql: `(state, table_name) WHERE state IN ('NEW', 'PENDING')`,
-    },
-    // Ours, not Heroku Connect's: one page of a table's FAILED rows in a time window, which the
-    // trigger-log inspector asks for, without scanning every failure.
-    {
-      table: '_trigger_log',
-      name: '_trigger_log_idx_failed_table_created_at',
-      sql: `(table_name, created_at) WHERE state = 'FAILED'`,
-    },
-    ...inspectorIndexes('_trigger_log'),
-    // Ours too: the inspector's record-id filter (Heroku Connect indexes it on the archive only).
-    {
-      table: '_trigger_log',
-      name: '_trigger_log_idx_record_id',
-      sql: `(record_id)`,
     },
     {
       table: '_trigger_log_archive',
@@ -250,12 +314,7 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
       name: '_trigger_log_archive_idx_state_table_name',
       sql: `(state, table_name) WHERE state = 'FAILED'`,
     },
-    {
-      table: '_trigger_log_archive',
-      name: '_trigger_log_archive_idx_failed_table_created_at',
-      sql: `(table_name, created_at) WHERE state = 'FAILED'`,
-    },
-    ...inspectorIndexes('_trigger_log_archive'),
+    ...inspectorIndexes(),
     {
       table: '_sf_event_log',
       name: 'idx__sf_event_log_comp_key',
@@ -265,6 +324,13 @@ export function planSchema(input: PlanSchemaInput): SchemaPlan {
   ];
   const addSystemIndexes = (table: string) => {
     const existing = tableIn(table);
+    for (const retired of RETIRED_INDEXES.filter((i) => i.table === table)) {
+      if (!existing?.indexes.some((i) => i.name === retired.name)) continue;
+      add(
+        `DROP INDEX IF EXISTS ${q(retired.name)}`,
+        `Drop index ${retired.name} (an earlier layout's; the inspector no longer needs it)`,
+      );
+    }
     for (const index of systemIndexes.filter((i) => i.table === table)) {
       if (existing?.indexes.some((i) => i.name === index.name)) continue;
       add(

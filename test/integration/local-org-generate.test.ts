@@ -96,10 +96,12 @@ describe('POST /_admin/generate', () => {
   it('answers 400 with a sentence for a bad object, count or body', async () => {
     const cases: Array<[unknown, string]> = [
       [{ object: 'Nothing__c', count: 5 }, "There is no object 'Nothing__c'"],
-      [{ object: 'Account', count: 0 }, 'count must be a whole number from 1 to 1,000,000'],
+      [{ object: 'Account', count: 0 }, 'count must be a whole number from 1 to 100,000'],
       [{ object: 'Account', count: -3 }, 'count must be a whole number'],
       [{ object: 'Account', count: 2.5 }, 'count must be a whole number'],
       [{ object: 'Account', count: 1_000_001 }, 'count must be a whole number'],
+      // One synchronous transaction in the process hosting the org: capped per request.
+      [{ object: 'Account', count: 100_001 }, 'at most 100,000 records per request'],
       [{ object: 'Account', count: '10' }, 'count is required'],
       [{ count: 10 }, 'object is required'],
       [{ object: 'Account', count: 1, name: 'x' }, "Unknown key 'name'"],
@@ -147,5 +149,6 @@ describe('POST /_admin/generate', () => {
     const unknown = await adminCall(local().org, 'POST', 'reboot');
     expect(unknown.status).toBe(404);
     expect((unknown.json as { error: string }).error).toContain('POST /_admin/generate');
+    expect((unknown.json as { error: string }).error).toContain('count up to 100,000 per request');
   });
 });

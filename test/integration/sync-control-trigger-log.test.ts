@@ -199,9 +199,23 @@ function expected(rows: readonly LogRow[], filter: TriggerLogFilterJson): number
       if (filter.recordId !== undefined && r.recordId !== filter.recordId) return false;
       if (sfid !== undefined) {
         const full = sfid.length === 15 ? `${sfid}AAA` : sfid;
-        // The rows that carry the Id, and (contacts are mapped) the rows of the record that has it.
+        // The rows of the record that has the Id (contacts are mapped), or had it when a DELETE
+        // (carrying it) removed it; and the rows that carry it: on the live log those the
+        // partial sfid index holds (a DELETE, a settled row that did not succeed).
         const mapped = r.table === 'contact' && sfidOf('contact', r.recordId) === full;
-        if (r.sfid !== full && !mapped) return false;
+        const deleted = rows.some(
+          (d) =>
+            d.action === 'DELETE' &&
+            d.sfid === full &&
+            d.table === r.table &&
+            d.recordId === r.recordId,
+        );
+        const carries =
+          r.sfid === full &&
+          (r.source === 'archive' ||
+            r.action === 'DELETE' ||
+            !['NEW', 'PENDING', 'SUCCESS'].includes(r.state));
+        if (!carries && !mapped && !deleted) return false;
       }
       return true;
     })

@@ -6,6 +6,7 @@ import {
   apiContract,
   apiMethodNames,
   parseOrThrow,
+  type ApiMethod,
   type AppInfo,
   type Settings,
 } from '../../src-shared/api';
@@ -130,6 +131,34 @@ describe('parseOrThrow', () => {
       'apiVersion: must look like 62.0',
     );
     expect(apiError.message).toContain('auth.instanceUrl: instance URL must start with https://');
+  });
+
+  it('keeps trigger-log ids and record ids to Postgres integers, naming the field', () => {
+    const range = 'must be a whole number from 1 to 2,147,483,647 (a Postgres integer)';
+    const cases: Array<[ApiMethod, unknown, string]> = [
+      ['triggerLog.detail', { id: 2_147_483_648 }, 'id'],
+      ['triggerLog.detail', { id: 0 }, 'id'],
+      ['triggerLog.detail', { id: 1.5 }, 'id'],
+      ['triggerLog.list', { limit: 50, beforeId: 2 ** 40 }, 'beforeId'],
+      ['triggerLog.list', { filter: { recordId: 3_000_000_000 } }, 'recordId'],
+      ['triggerLog.list', { filter: { recordId: -1 } }, 'recordId'],
+      ['triggerLog.retry', { ids: [1, 2_147_483_648] }, 'ids'],
+      ['triggerLog.ignore', { ids: [-4] }, 'ids'],
+      ['triggerLog.rows', { ids: [Number.MAX_SAFE_INTEGER] }, 'ids'],
+      ['triggerLog.retryMatching', { filter: { recordId: 2 ** 31 } }, 'recordId'],
+    ];
+    for (const [method, params, field] of cases) {
+      const error = thrownBy(() => parseOrThrow(apiContract[method].params, params, method));
+      expectBadParams(error, `${field} ${range}`);
+    }
+    // The largest int4 and the smallest id pass.
+    for (const [method, params] of [
+      ['triggerLog.detail', { id: 2_147_483_647 }],
+      ['triggerLog.list', { beforeId: 1, filter: { recordId: 2_147_483_647 } }],
+      ['triggerLog.retry', { ids: [1, 2_147_483_647] }],
+    ] as const) {
+      expect(() => parseOrThrow(apiContract[method].params, params, method)).not.toThrow();
+    }
   });
 
   it('says which discriminator to check when the variant is unknown', () => {

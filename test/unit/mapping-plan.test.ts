@@ -244,6 +244,39 @@ describe('planSchema on an empty database', () => {
     expect(sqlOf(plan)).toContain(`pg_notify('salesforce.hc_trigger_log', 'ping')`);
   });
 
+  it('keeps the live trigger log to partial indexes and one index on every row; the archive has one per filter', () => {
+    const indexesOn = (table: string) =>
+      plan.statements
+        .map((s) =>
+          new RegExp(
+            `^CREATE INDEX IF NOT EXISTS "([^"]+)" ON "salesforce"\\."${table}" (.*)$`,
+          ).exec(s.sql),
+        )
+        .filter((m) => m !== null)
+        .map((m) => `${m[1]} ${m[2]}`);
+    expect(indexesOn('_trigger_log')).toEqual([
+      '_trigger_log_idx_created_at (created_at)',
+      '_trigger_log_idx_state_id (state, id)',
+      `_trigger_log_idx_state_table_name (state, table_name) WHERE state IN ('NEW', 'PENDING')`,
+      `_trigger_log_idx_settled_created_at (state, created_at, id) WHERE state NOT IN ('NEW', 'PENDING', 'SUCCESS')`,
+      `_trigger_log_idx_settled_table_created_at (table_name, state, created_at, id) WHERE state NOT IN ('NEW', 'PENDING', 'SUCCESS')`,
+      '_trigger_log_idx_message_lookup (created_at, id) INCLUDE (sf_message, state, table_name, action, record_id, sfid) WHERE sf_message IS NOT NULL',
+      '_trigger_log_idx_table_name_record_id (table_name, record_id)',
+      `_trigger_log_idx_sfid_settled (sfid) WHERE action = 'DELETE' OR state NOT IN ('NEW', 'PENDING', 'SUCCESS')`,
+    ]);
+    expect(indexesOn('_trigger_log_archive')).toEqual([
+      '_trigger_log_archive_idx_created_at (created_at)',
+      '_trigger_log_archive_idx_record_id (record_id)',
+      `_trigger_log_archive_idx_state_table_name (state, table_name) WHERE state = 'FAILED'`,
+      `_trigger_log_archive_idx_state_created_at (state, created_at, id) WHERE state <> 'SUCCESS'`,
+      `_trigger_log_archive_idx_state_table_created_at (table_name, state, created_at, id) WHERE state <> 'SUCCESS'`,
+      '_trigger_log_archive_idx_table_name_created_at (table_name, created_at, id)',
+      '_trigger_log_archive_idx_message_lookup (created_at, id) INCLUDE (sf_message, state, table_name, action, record_id, sfid) WHERE sf_message IS NOT NULL',
+      '_trigger_log_archive_idx_sfid (sfid) WHERE sfid IS NOT NULL',
+    ]);
+    expect(sqlOf(plan)).not.toContain('failed_table_created_at');
+  });
+
   it('gives mapped tables the system columns, typed fields and Heroku Connect index names', () => {
     const accountTable = statement(plan, /CREATE TABLE IF NOT EXISTS "salesforce"\."account"/);
     expect(accountTable).toBe(
@@ -453,6 +486,52 @@ describe('planSchema against a snapshot', () => {
     });
     expect(plan.statements).toEqual([]);
     expect(plan.warnings).toMatchObject([{ code: 'TABLE_CONFLICT', table: 'contact' }]);
+  });
+
+  it('drops the trigger-log indexes of earlier layouts that the inspector no longer needs', () => {
+    const retired = [
+      ['_trigger_log', '_trigger_log_idx_failed_table_created_at'],
+      ['_trigger_log', '_trigger_log_idx_state_created_at'],
+      ['_trigger_log', '_trigger_log_idx_table_name_created_at'],
+      ['_trigger_log', '_trigger_log_idx_message_created_at'],
+      ['_trigger_log', '_trigger_log_idx_sfid'],
+      ['_trigger_log', '_trigger_log_idx_record_id'],
+      ['_trigger_log_archive', '_trigger_log_archive_idx_failed_table_created_at'],
+      ['_trigger_log_archive', '_trigger_log_archive_idx_message_created_at'],
+    ] as const;
+    const current = snapshotAfter(first, (tables) => {
+      for (const [table, name] of retired) {
+        tables
+          .find((t) => t.name === table)!
+          .indexes.push({
+            name,
+            unique: false,
+            primary: false,
+            columns: [],
+            predicate: null,
+            definition: '',
+          });
+      }
+    });
+    const plan = planSchema({
+      schemaName: 'salesforce',
+      mappings: [account(), contact()],
+      catalog,
+      current,
+    });
+    expect(plan.statements.map((s) => s.sql)).toEqual(
+      retired.map(([, name]) => `DROP INDEX IF EXISTS "salesforce"."${name}"`),
+    );
+    expect(plan.statements.every((s) => !s.destructive)).toBe(true);
+    // Applied, the layout plans nothing more.
+    expect(
+      planSchema({
+        schemaName: 'salesforce',
+        mappings: [account(), contact()],
+        catalog,
+        current: applied,
+      }).statements,
+    ).toEqual([]);
   });
 
   it('refuses a snapshot of another schema', () => {

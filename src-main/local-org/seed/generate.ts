@@ -8,8 +8,12 @@ import { SalesforceError } from '../errors';
 import type { OrgField, OrgObject } from '../schema/model';
 import type { LocalOrgStore, RecordValues } from '../store/types';
 
-/** More than this in one request is refused: it would hold the org for minutes. */
-export const MAX_GENERATED_RECORDS = 1_000_000;
+/**
+ * More than this in one request is refused. The records are made in one synchronous SQLite
+ * transaction inside the process that hosts the org (the studio's own, for its local org):
+ * 100,000 take a few seconds, during which nothing else there runs. Ask again for more.
+ */
+export const MAX_GENERATED_RECORDS = 100_000;
 
 export interface GenerateOutcome {
   object: string;
@@ -48,7 +52,9 @@ export function generateRecords(
   }
   if (!Number.isSafeInteger(count) || count < 1 || count > MAX_GENERATED_RECORDS) {
     throw new GenerateError(
-      `count must be a whole number from 1 to ${MAX_GENERATED_RECORDS.toLocaleString('en-US')}, not ${JSON.stringify(count)}.`,
+      `count must be a whole number from 1 to ${MAX_GENERATED_RECORDS.toLocaleString('en-US')} ` +
+        `(at most ${MAX_GENERATED_RECORDS.toLocaleString('en-US')} records per request; send ` +
+        `several requests for more), not ${JSON.stringify(count)}.`,
     );
   }
   const started = now();

@@ -1,9 +1,10 @@
 // The admin endpoint under /_admin: failure scenarios on demand for the CLI's `local-org fault`
-// and for tests, and records on demand (generate) for big loads. No Salesforce login (the point is to break those); answered to loopback peers
-// only, whatever address the org listens on. JSON in and out; errors are `{ "error": text }`.
+// and for tests, and records on demand (generate) for big loads. No Salesforce login (the point
+// is to break those); answered to loopback peers only, whatever address the org listens on. JSON
+// in and out; errors are `{ "error": text }`.
 
 import type { FaultPlan } from '../faults';
-import { GenerateError, generateRecords } from '../seed/generate';
+import { GenerateError, MAX_GENERATED_RECORDS, generateRecords } from '../seed/generate';
 import { jsonResponse, type PlainRequest, type PlainResponse, type ServerState } from './wire';
 
 const PLAN_KEYS = new Set(['writes', 'unavailable', 'drop', 'latencyMs', 'seed']);
@@ -59,7 +60,7 @@ export function handleAdminRequest(
         `No admin action ${request.method} ${request.path}. There are: GET/PUT/DELETE /_admin/faults, ` +
           'POST /_admin/expire-sessions, POST /_admin/exhaust-daily-limit, ' +
           'POST /_admin/reset-daily-limit, GET /_admin/daily-limit, ' +
-          'POST /_admin/generate {"object": "Account", "count": 1000}.',
+          `POST /_admin/generate {"object": "Account", "count": 1000} (count up to ${MAX_GENERATED_RECORDS.toLocaleString('en-US')} per request).`,
       );
   }
 }

@@ -4,19 +4,23 @@
 // reach with a read-only role.
 //
 // Speed over a million rows comes from the query shape and the indexes the planner adds
-// (src-shared/mapping plan.ts): each branch of a page is one ordered index walk that stops after
-// `limit + 1` rows. A selection of several states becomes one branch per state (each walks the
-// (state, created_at, id) index), merged by the outer ORDER BY; the archive gets its own
-// branches. Without our indexes (a Heroku Connect database) the same SQL is correct, only slower.
+// (src-shared/mapping plan.ts, which says what each is for): each branch of a page is one
+// ordered index walk that stops after `limit + 1` rows, or a probe of the few rows a record or
+// a quiet table has. A selection of several states becomes one branch per state, merged by the
+// outer ORDER BY; the archive gets its own branches. The live log carries fewer of our indexes
+// than the archive (every index there slows every captured change). Without our indexes (a
+// Heroku Connect database) the same SQL is correct, only slower.
 
 import type pg from 'pg';
 import {
+  LIVE_SFID_INDEXED,
   TRIGGER_LOG_ACTIONS,
   TRIGGER_LOG_STATES,
   qualifiedName,
   quoteLiteral,
   type WriteAlgorithm,
 } from '../../../src-shared/mapping';
+import { estimatedRowCounts } from '../../postgres';
 import {
   RETRY_COLUMNS,
   TriggerLogOperationError,
@@ -180,14 +184,15 @@ interface RecordRef {
 }
 
 /**
- * The conditions every branch shares (all but the state), as SQL over the log's columns. The
- * time conditions come first: they are what most indexes can start from.
+ * The conditions of the selection but the state, as SQL over the log's columns, for a branch
+ * on the live log or the archive (they differ in the sfid filter only). The time conditions
+ * come first: they are what most indexes can start from.
  */
 function sharedConditions(
   selection: TriggerLogSelection,
   params: Params,
   sfidRecords: readonly RecordRef[],
-): string[] {
+): (source: TriggerLogSource) => string[] {
   const where: string[] = [];
   if (selection.since !== undefined) {
     where.push(
@@ -215,28 +220,40 @@ function sharedConditions(
     where.push(`sf_message IS NOT NULL AND sf_message ILIKE ${params.add(pattern)}`);
   }
   if (selection.recordId !== undefined) {
-    if (!Number.isSafeInteger(selection.recordId)) {
+    const id = selection.recordId;
+    if (!Number.isInteger(id) || id < 1 || id > MAX_RECORD_ID) {
       throw new TriggerLogOperationError(
-        `The record id ${selection.recordId} is not a whole number; use the row's id in its table.`,
+        `The record id ${id} is not a row id (a whole number from 1 to ${MAX_RECORD_ID.toLocaleString('en-US')}); use the row's id in its table.`,
       );
     }
-    where.push(`record_id = ${params.add(selection.recordId)}`);
+    where.push(`record_id = ${params.add(id)}`);
   }
-  if (selection.sfid !== undefined) {
-    const arms = [`sfid = ${params.add(selection.sfid)}`];
-    for (const record of sfidRecords) {
-      arms.push(
-        `(table_name = ${params.add(record.table)} AND record_id = ${params.add(record.recordId)})`,
-      );
-    }
-    where.push(arms.length === 1 ? arms[0]! : `(${arms.join(' OR ')})`);
-  }
-  return where;
+  if (selection.sfid === undefined) return () => where;
+  // The rows of the records the sfid names (by (table_name, record_id)), and the rows that
+  // carry it. On the live log only the rows its partial sfid index holds are looked up by the
+  // sfid itself (a DELETE, a settled row that did not succeed: plan.ts LIVE_SFID_INDEXED); an
+  // index of every row's sfid would slow every captured change. What that leaves out: a
+  // successful (or still waiting) change of a record that no longer carries the sfid and was
+  // not deleted through Postgres (deleted in Salesforce, say), until it is archived.
+  const sfid = params.add(selection.sfid);
+  const records = sfidRecords.map(
+    (record) =>
+      `(table_name = ${params.add(record.table)} AND record_id = ${params.add(record.recordId)})`,
+  );
+  const carried = {
+    live: `(sfid = ${sfid} AND (${LIVE_SFID_INDEXED}))`,
+    archive: `sfid = ${sfid}`,
+  };
+  return (source) => [...where, `(${[carried[source], ...records].join(' OR ')})`];
 }
 
+/** The largest row id (Postgres integer): record_id and id are int4 columns. */
+const MAX_RECORD_ID = 2_147_483_647;
+
 /**
- * Mapped records whose sfid column holds `sfid`: one unique-index probe per table of the schema
- * that has an sfid column (Heroku Connect's hcu_idx_<table>_sfid).
+ * The records `sfid` names: mapped records whose sfid column holds it (one unique-index probe
+ * per table of the schema that has an sfid column, Heroku Connect's hcu_idx_<table>_sfid), and
+ * records deleted through Postgres whose DELETE row carries it.
  */
 export async function recordsWithSfid(
   pool: pg.Pool | pg.PoolClient,
@@ -254,29 +271,42 @@ export async function recordsWithSfid(
       ORDER BY c.relname`,
     [schemaName],
   );
-  if (tables.rows.length === 0) return [];
   const lookups = tables.rows.map(
     ({ name }) =>
       `SELECT ${quoteLiteral(name)}::text AS table_name, id::int AS record_id
          FROM ${qualifiedName(schemaName, name)} WHERE sfid = $1`,
   );
+  // Records deleted through Postgres: gone from their table, named by their DELETE row (the
+  // live log's partial sfid index and the archive's sfid index hold those).
+  const { live, archive } = logTables(schemaName);
+  for (const log of [live, archive]) {
+    lookups.push(
+      `SELECT table_name::text, record_id FROM ${log} WHERE sfid = $1 AND action = 'DELETE'`,
+    );
+  }
   const found = await pool.query<{ table_name: string; record_id: number }>(
-    lookups.join('\nUNION ALL\n'),
+    `SELECT DISTINCT table_name, record_id FROM (${lookups.join('\nUNION ALL\n')}) AS found
+      ORDER BY 1, 2`,
     [sfid],
   );
   return found.rows.map((r) => ({ table: r.table_name, recordId: r.record_id }));
 }
 
-/** created_at and id of the row a page continues after, wherever it is now. */
+/**
+ * created_at (as exact UTC text, microseconds and all) and id of the row a page continues after,
+ * wherever it is now. Captures stamp microseconds; a JS Date keeps milliseconds, and a cursor
+ * cut to the millisecond would skip the older rows of its own millisecond.
+ */
 async function cursorOf(
   pool: pg.Pool,
   schemaName: string,
   id: number,
-): Promise<{ createdAt: Date; id: number } | null> {
+): Promise<{ createdAt: string; id: number } | null> {
   const { live, archive } = logTables(schemaName);
-  const found = await pool.query<{ created_at: Date | null; id: number }>(
-    `SELECT created_at, id FROM ${live} WHERE id = $1
-     UNION ALL SELECT created_at, id FROM ${archive} WHERE id = $1
+  const exact = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const found = await pool.query<{ created_at: string | null; id: number }>(
+    `SELECT ${exact} AS created_at, id FROM ${live} WHERE id = $1
+     UNION ALL SELECT ${exact} AS created_at, id FROM ${archive} WHERE id = $1
      LIMIT 1`,
     [id],
   );
@@ -306,24 +336,33 @@ export async function pageTriggerLog(
   const sfidRecords =
     selection.sfid !== undefined ? await recordsWithSfid(pool, schemaName, selection.sfid) : [];
   const params = new Params();
-  const shared = sharedConditions(selection, params, sfidRecords);
+  const conditions = sharedConditions(selection, params, sfidRecords);
+  let after: string | undefined;
   if (options.beforeId !== undefined) {
     const cursor = await cursorOf(pool, schemaName, options.beforeId);
     if (!cursor) return { rows: [], hasMore: false };
-    shared.push(
-      `(created_at, id) < (${params.add(cursor.createdAt)}::timestamptz, ${params.add(cursor.id)}::int)`,
-    );
+    after = `(created_at, id) < (${params.add(cursor.createdAt)}::timestamptz, ${params.add(cursor.id)}::int)`;
   }
   const take = limit + 1;
   const tables = logTables(schemaName);
+  const text = selection.text !== undefined && selection.text.trim() !== '';
   const branches: string[] = [];
   for (const source of sources) {
+    const shared = [...conditions(source), ...(after ? [after] : [])];
     for (const state of states ?? [null]) {
       const where = state === null ? shared : [`state = ${params.add(state)}`, ...shared];
+      const table = tables[source];
+      const filtered = `${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY created_at DESC, id DESC LIMIT ${take}`;
+      // A text filter reads the message index alone (it includes the message and every other
+      // filter column), without visiting each row that has a message: the page's ids first,
+      // then those rows.
       branches.push(
-        `SELECT ${BRANCH_COLUMNS}, '${source}'::text AS source FROM ${tables[source]}
-          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY created_at DESC, id DESC LIMIT ${take}`,
+        text
+          ? `SELECT ${BRANCH_COLUMNS}, '${source}'::text AS source FROM ${table}
+              WHERE id IN (SELECT id FROM ${table} ${filtered})
+              ORDER BY created_at DESC, id DESC LIMIT ${take}`
+          : `SELECT ${BRANCH_COLUMNS}, '${source}'::text AS source FROM ${table} ${filtered}`,
       );
     }
   }
@@ -403,14 +442,17 @@ export async function triggerLogRow(
   };
 }
 
-/** Tables below this many rows (by the planner's estimate) are counted exactly. */
-const EXACT_COUNT_BELOW = 50_000;
+/**
+ * Logs below this many rows (by the planner's estimate) are counted exactly, state by state: a
+ * GROUP BY over every row costs more than the plain count(*) of EXACT_COUNT_BELOW.
+ */
+const EXACT_STATE_COUNT_BELOW = 50_000;
 
 /**
  * Rows per state in the live log and the archive. States other than SUCCESS are counted exactly
  * (they are few, and our partial index on them keeps the count an index scan). SUCCESS, nearly
- * every row of a big log, is the table's estimated size (pg_class, scaled to its size now, as the
- * planner estimates) less the exact others; a table below 50,000 rows is counted exactly.
+ * every row of a big log, is the table's estimated size (src-main/postgres estimatedRowCounts)
+ * less the exact others; a table below EXACT_STATE_COUNT_BELOW rows is counted exactly.
  */
 export async function triggerLogStateCounts(
   pool: pg.Pool,
@@ -422,18 +464,10 @@ export async function triggerLogStateCounts(
     .join(', ');
   const counts = async (source: TriggerLogSource): Promise<Record<string, number>> => {
     const table = tables[source];
-    const estimate = await pool.query<{ rows: string | null }>(
-      `SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN NULL
-                   ELSE (c.reltuples / c.relpages *
-                         (pg_relation_size(c.oid) / current_setting('block_size')::int))::bigint::text
-              END AS rows
-         FROM pg_class c WHERE c.oid = $1::regclass`,
-      [table],
-    );
-    const estimated = estimate.rows[0]?.rows;
-    const total = estimated === null || estimated === undefined ? null : Number(estimated);
+    const name = source === 'live' ? '_trigger_log' : '_trigger_log_archive';
+    const total = (await estimatedRowCounts(pool, schemaName, [name])).get(name) ?? null;
     const result: Record<string, number> = {};
-    if (total === null || total < EXACT_COUNT_BELOW) {
+    if (total === null || total < EXACT_STATE_COUNT_BELOW) {
       const exact = await pool.query<{ state: string | null; count: string }>(
         `SELECT state, count(*)::text AS count FROM ${table} GROUP BY state`,
       );
@@ -475,9 +509,10 @@ export async function retryMatchingTriggerLogRows(
     const sfidRecords =
       selection.sfid !== undefined ? await recordsWithSfid(client, schemaName, selection.sfid) : [];
     const params = new Params();
-    const where = [`state = 'FAILED'`, ...sharedConditions(selection, params, sfidRecords)];
+    const conditions = sharedConditions(selection, params, sfidRecords);
     const rows: TargetRow[] = [];
     for (const source of sources) {
+      const where = [`state = 'FAILED'`, ...conditions(source)];
       const found = await client.query<TargetRow>(
         `SELECT ${RETRY_COLUMNS}, '${source}'::text AS source FROM ${tables[source]}
           WHERE ${where.join(' AND ')} ORDER BY id FOR UPDATE`,
