@@ -14,7 +14,6 @@ import {
   parseConnectExport,
   planSchema,
   planToSql,
-  tableNameFor,
   validateMappings,
   withoutDroppedTables,
   writeAlgorithmOf,
@@ -468,13 +467,8 @@ export function keepApplied(
   io: CliIo,
   consequence = 'it is left out',
 ): MappingDocument {
-  const { document, missing } = withoutDroppedTables(applied, snapshot);
-  for (const mapping of missing) {
-    io.stderr(
-      `connect-studio: ${mapping.objectName} is recorded as applied but table ` +
-        `${snapshot.schemaName}.${tableNameFor(mapping.objectName)} is gone; ${consequence}.\n`,
-    );
-  }
+  const { document, notes } = withoutDroppedTables(applied, snapshot, consequence);
+  for (const note of notes) io.stderr(`connect-studio: ${note}\n`);
   return document;
 }
 

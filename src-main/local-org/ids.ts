@@ -2,31 +2,19 @@
 // 3-character suffix that encodes the capitalisation, so the 18-character form survives
 // case-insensitive comparison. The org stores and sends only the 18-character form.
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+import { idChecksumSuffix } from '../../src-shared/salesforce';
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 /** Our pod and reserved character (chars 4–6), per the reference's recommendation. */
 const POD = '5g0';
 
-export function checksumSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charCodeAt(chunk * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET[bits];
-  }
-  return suffix;
-}
-
 /** The 18-character form of a 15- or 18-character Id; undefined when it is not an Id. */
 export function normalizeId(value: string): string | undefined {
   if (!ID_SHAPE.test(value)) return undefined;
   const id15 = value.slice(0, 15);
-  const id18 = id15 + checksumSuffix(id15);
+  const id18 = id15 + idChecksumSuffix(id15);
   // An 18-character Id whose suffix does not match its first 15 is not an Id at all.
   if (value.length === 18 && value.toUpperCase() !== id18.toUpperCase()) return undefined;
   return id18;
@@ -41,7 +29,7 @@ export function makeId(keyPrefix: string, counter: number): string {
     n = Math.floor(n / 62);
   }
   const id15 = keyPrefix + POD + digits.padStart(9, '0');
-  return id15 + checksumSuffix(id15);
+  return id15 + idChecksumSuffix(id15);
 }
 
 export const keyPrefixOf = (id: string): string => id.slice(0, 3);

@@ -9,7 +9,6 @@ import {
   SchemaPlanError,
   appliedMappings,
   mergeMappingDocuments,
-  tableNameFor,
   validateMappings,
   withoutDroppedTables,
   writeAlgorithmOf,
@@ -195,14 +194,12 @@ export function documentToSync(
     );
   }
   if (!report) return { document: applied, applied };
-  const { document, missing } = withoutDroppedTables(applied, snapshot);
-  const consequence = report.droppedTableConsequence ?? 'it is not synced';
-  for (const mapping of missing) {
-    report.warn(
-      `${mapping.objectName} is recorded as applied but table ` +
-        `${schemaName}.${tableNameFor(mapping.objectName)} is gone; ${consequence}.`,
-    );
-  }
+  const { document, notes } = withoutDroppedTables(
+    applied,
+    snapshot,
+    report.droppedTableConsequence ?? 'it is not synced',
+  );
+  for (const note of notes) report.warn(note);
   if (document.mappings.length === 0) {
     throw new PrepareSyncError(
       { kind: 'tables-gone', schemaName },

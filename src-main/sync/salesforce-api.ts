@@ -5,6 +5,7 @@
 // Sforce-Limit-Info). Retries, relogin and the ambiguity rule for creates live here.
 
 import type { Connection } from 'jsforce';
+import { toEighteenCharacterId } from '../../src-shared/salesforce';
 import { connectToSalesforce, type SalesforceTarget } from '../salesforce';
 import {
   classifySalesforceFailure,
@@ -119,7 +120,7 @@ class RestSalesforceApi implements SalesforceApi {
     if (known) return known;
     // Session ids start with the org's 15-character id and '!' (salesforce-rest.md §1.4).
     const prefix = /^(00D[0-9A-Za-z]{12})!/.exec(this.conn.accessToken ?? '');
-    if (prefix?.[1]) return toEighteen(prefix[1]);
+    if (prefix?.[1]) return toEighteenCharacterId(prefix[1]);
     // Otherwise the identity URL of the version resource names it: .../id/<orgId>/<userId>.
     const answer = await this.sendJson<{ identity?: string }>({
       method: 'GET',
@@ -127,7 +128,7 @@ class RestSalesforceApi implements SalesforceApi {
       idempotent: true,
     });
     const match = answer.identity ? /\/id\/(00D[0-9A-Za-z]{12,15})\//.exec(answer.identity) : null;
-    return match?.[1] ? toEighteen(match[1]) : undefined;
+    return match?.[1] ? toEighteenCharacterId(match[1]) : undefined;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -873,22 +874,6 @@ export function parseBulkError(text: string): RecordError {
   }
   const fields = fieldsText === '' ? [] : fieldsText.split(',').map((f) => f.trim());
   return { statusCode, message: rest.slice(0, last), fields };
-}
-
-/** The 18-character form of a 15-character id (the case-safe suffix). */
-function toEighteen(id: string): string {
-  if (id.length !== 15) return id;
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-  let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const char = id.charAt(block * 5 + i);
-      if (char >= 'A' && char <= 'Z') bits |= 1 << i;
-    }
-    suffix += alphabet.charAt(bits);
-  }
-  return id + suffix;
 }
 
 /** The engine's Salesforce client over a jsforce connection's session. */

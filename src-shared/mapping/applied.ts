@@ -109,17 +109,25 @@ function oneLine(text: string): string {
 
 /**
  * The recorded document split by whether each mapping's table still exists: someone may have
- * dropped a table since the apply. Callers say what that means for their work.
+ * dropped a table since the apply. `notes` names each one left out, ending with what that means
+ * for the caller's work (`consequence`, e.g. "it is not synced").
  */
 export function withoutDroppedTables(
   applied: MappingDocument,
   snapshot: DatabaseSnapshot,
-): { document: MappingDocument; missing: Mapping[] } {
+  consequence: string,
+): { document: MappingDocument; missing: Mapping[]; notes: string[] } {
   const tables = new Set(snapshot.tables.filter((t) => t.mapped).map((t) => t.name));
   const missing = applied.mappings.filter((m) => !tables.has(tableNameFor(m.objectName)));
-  if (missing.length === 0) return { document: applied, missing };
+  const notes = missing.map(
+    (m) =>
+      `${m.objectName} is recorded as applied but table ` +
+      `${snapshot.schemaName}.${tableNameFor(m.objectName)} is gone; ${consequence}.`,
+  );
+  if (missing.length === 0) return { document: applied, missing, notes };
   return {
     document: { ...applied, mappings: applied.mappings.filter((m) => !missing.includes(m)) },
     missing,
+    notes,
   };
 }

@@ -21,7 +21,12 @@ import {
   type SelectItem,
   type SelectTypeof,
 } from './ast';
-import type { DescribeCatalog, FieldDescribe, SObjectDescribe } from '../salesforce';
+import {
+  toEighteenCharacterId,
+  type DescribeCatalog,
+  type FieldDescribe,
+  type SObjectDescribe,
+} from '../salesforce';
 import {
   decoderFor,
   kindOfField,
@@ -1400,7 +1405,7 @@ export class QueryCompiler {
   private literalValue(literal: Literal, left: Expr): unknown {
     switch (literal.kind) {
       case 'string':
-        return left.kind === 'id' ? eighteenCharacterId(literal.value) : literal.value;
+        return left.kind === 'id' ? toEighteenCharacterId(literal.value) : literal.value;
       case 'number':
       case 'currency':
         // A currency literal's ISO code is not checked: the compiler knows one currency.
@@ -1536,21 +1541,4 @@ function likeRegExp(raw: string): RegExp {
     else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'i');
-}
-
-const ID_SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/** A 15-character Id gets its checksum suffix (salesforce-rest.md §4.1); others pass through. */
-export function eighteenCharacterId(id: string): string {
-  if (!/^[a-zA-Z0-9]{15}$/.test(id)) return id;
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id.charCodeAt(chunk * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += ID_SUFFIX[bits];
-  }
-  return id + suffix;
 }

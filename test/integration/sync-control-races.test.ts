@@ -15,6 +15,7 @@ import { SyncStatus } from '../../src-shared/api';
 import { parseConnectExport, formatConnectExport } from '../../src-shared/mapping';
 import { adminCall, useLocalOrg } from '../support/local-org';
 import { tempDir } from '../support/temp';
+import { waitFor } from '../support/wait-for';
 import { openExploreStudio, useDatabase, type ExploreStudio } from './explore-studio';
 
 /** A local org of the test's own: the user's "own" org beside the studio's demo org. */
@@ -43,24 +44,6 @@ afterAll(async () => {
   await db?.end();
   await s?.close();
 });
-
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now();
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-    last = await read();
-  }
-  return last;
-}
 
 const status = async () => SyncStatus.parse(await s.call('sync.status', {}));
 const objects = (st: SyncStatus) => st.mappings.map((m) => m.objectName).sort();

@@ -12,6 +12,7 @@ import {
   type ApiEventPayload,
   type ApiResult,
 } from '../../src-shared/api';
+import { waitFor } from '../support/wait-for';
 import { openExploreStudio, useDatabase, type ExploreStudio } from './explore-studio';
 
 const DEMO_OBJECTS = ['Account', 'Contact', 'Opportunity', 'Case', 'Lead'];
@@ -28,24 +29,6 @@ afterAll(async () => {
   await db?.end();
   await s?.close();
 });
-
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now();
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
 
 const status = async () => SyncStatus.parse(await s.call('sync.status', {}));
 const mappingOf = (st: SyncStatus, objectName: string) => {

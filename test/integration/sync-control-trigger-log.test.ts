@@ -20,6 +20,7 @@ import {
   syncMapping,
   type SyncWorld,
 } from '../support/sync-world';
+import { waitFor } from '../support/wait-for';
 import { openExploreStudio, useDatabase, useOrg, type ExploreStudio } from './explore-studio';
 
 const postgres = useEmbeddedPostgres();
@@ -40,24 +41,6 @@ afterAll(async () => {
   for (const world of worlds) await world.close();
   await admin?.end();
 });
-
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const started = Date.now();
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-    last = await read();
-  }
-  return last;
-}
 
 const list = async (filter: TriggerLogFilterJson, limit = 200, beforeId?: number) => {
   const result = await s.call('triggerLog.list', {

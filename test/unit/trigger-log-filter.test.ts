@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toEighteenCharacterId } from '../../src-shared/salesforce';
 import {
   canRetryMatching,
   chipStates,
   describeFilter,
-  eighteenCharacterSfid,
   EMPTY_FILTER,
   failedCountFromSummary,
   filterFromRoute,
@@ -102,8 +102,8 @@ describe('the contract filter', () => {
 
   it('computes the checksum suffix of a 15-character id', () => {
     // Capitals in the first five characters set bits of the first suffix letter.
-    expect(eighteenCharacterSfid('001Ab0000000001')).toBe('001Ab0000000001IAA');
-    expect(eighteenCharacterSfid('001000000000001AAA')).toBe('001000000000001AAA');
+    expect(toEighteenCharacterId('001Ab0000000001')).toBe('001Ab0000000001IAA');
+    expect(toEighteenCharacterId('001000000000001AAA')).toBe('001000000000001AAA');
   });
 });
 

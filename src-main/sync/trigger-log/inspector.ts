@@ -14,7 +14,6 @@
 import type pg from 'pg';
 import {
   LIVE_SFID_INDEXED,
-  TRIGGER_LOG_ACTIONS,
   TRIGGER_LOG_STATES,
   qualifiedName,
   quoteLiteral,
@@ -22,10 +21,14 @@ import {
 } from '../../../src-shared/mapping';
 import { estimatedRowCounts } from '../../postgres';
 import {
+  Params,
   RETRY_COLUMNS,
   TriggerLogOperationError,
+  checkedStates,
+  logRowConditions,
   requeueRows,
   type TargetRow,
+  type TriggerLogRowRecord,
   type TriggerLogSource,
 } from './operations';
 
@@ -98,21 +101,7 @@ const LIST_COLUMNS = (from: string) =>
 const BRANCH_COLUMNS = `id, state, action, table_name, record_id, sfid, created_at, updated_at,
   processed_at, sf_message`;
 
-interface ListRowRecord {
-  id: number;
-  state: string;
-  action: string;
-  table_name: string;
-  record_id: number;
-  sfid: string | null;
-  created: string | null;
-  updated: string | null;
-  processed: string | null;
-  sf_message: string | null;
-  source: TriggerLogSource;
-}
-
-function toListRow(row: ListRowRecord): TriggerLogListRow {
+function toListRow(row: TriggerLogRowRecord): TriggerLogListRow {
   return {
     id: row.id,
     state: row.state,
@@ -144,37 +133,10 @@ function sourcesOf(selection: TriggerLogSelection): TriggerLogSource[] {
   );
 }
 
-function timeOf(value: string | Date, what: string): string {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new TriggerLogOperationError(
-      `${what} ${JSON.stringify(String(value))} is not a time; use an ISO time such as 2024-05-01T12:00:00Z.`,
-    );
-  }
-  return date.toISOString();
-}
-
 /** The selection's states, checked and upper-cased; undefined for every state. */
 export function selectedStates(selection: TriggerLogSelection): string[] | undefined {
   if (!selection.states || selection.states.length === 0) return undefined;
-  const states = [...new Set(selection.states.map((s) => s.toUpperCase()))];
-  for (const state of states) {
-    if (!(TRIGGER_LOG_STATES as readonly string[]).includes(state)) {
-      throw new TriggerLogOperationError(
-        `${JSON.stringify(state)} is not a trigger-log state; the states are ${TRIGGER_LOG_STATES.join(', ')}.`,
-      );
-    }
-  }
-  return states;
-}
-
-/** Builds `$n` placeholders over one parameter list. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
+  return checkedStates(selection.states);
 }
 
 /** A mapped record found by its sfid: its rows in the log belong to the filter too. */
@@ -185,49 +147,14 @@ interface RecordRef {
 
 /**
  * The conditions of the selection but the state, as SQL over the log's columns, for a branch
- * on the live log or the archive (they differ in the sfid filter only). The time conditions
- * come first: they are what most indexes can start from.
+ * on the live log or the archive (they differ in the sfid filter only).
  */
 function sharedConditions(
   selection: TriggerLogSelection,
   params: Params,
   sfidRecords: readonly RecordRef[],
 ): (source: TriggerLogSource) => string[] {
-  const where: string[] = [];
-  if (selection.since !== undefined) {
-    where.push(
-      `created_at >= ${params.add(timeOf(selection.since, 'The since time'))}::timestamptz`,
-    );
-  }
-  if (selection.until !== undefined) {
-    where.push(
-      `created_at < ${params.add(timeOf(selection.until, 'The until time'))}::timestamptz`,
-    );
-  }
-  if (selection.table !== undefined) where.push(`table_name = ${params.add(selection.table)}`);
-  if (selection.action !== undefined) {
-    const action = selection.action.toUpperCase();
-    if (!(TRIGGER_LOG_ACTIONS as readonly string[]).includes(action)) {
-      throw new TriggerLogOperationError(
-        `${JSON.stringify(selection.action)} is not a trigger-log action; use INSERT, UPDATE or DELETE.`,
-      );
-    }
-    where.push(`action = ${params.add(action)}`);
-  }
-  if (selection.text !== undefined && selection.text.trim() !== '') {
-    const pattern = `%${selection.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // IS NOT NULL lets the planner use the partial index of rows with a message.
-    where.push(`sf_message IS NOT NULL AND sf_message ILIKE ${params.add(pattern)}`);
-  }
-  if (selection.recordId !== undefined) {
-    const id = selection.recordId;
-    if (!Number.isInteger(id) || id < 1 || id > MAX_RECORD_ID) {
-      throw new TriggerLogOperationError(
-        `The record id ${id} is not a row id (a whole number from 1 to ${MAX_RECORD_ID.toLocaleString('en-US')}); use the row's id in its table.`,
-      );
-    }
-    where.push(`record_id = ${params.add(id)}`);
-  }
+  const where = logRowConditions(selection, params, 'message');
   if (selection.sfid === undefined) return () => where;
   // The rows of the records the sfid names (by (table_name, record_id)), and the rows that
   // carry it. On the live log only the rows its partial sfid index holds are looked up by the
@@ -246,9 +173,6 @@ function sharedConditions(
   };
   return (source) => [...where, `(${[carried[source], ...records].join(' OR ')})`];
 }
-
-/** The largest row id (Postgres integer): record_id and id are int4 columns. */
-const MAX_RECORD_ID = 2_147_483_647;
 
 /**
  * The records `sfid` names: mapped records whose sfid column holds it (one unique-index probe
@@ -372,7 +296,7 @@ export async function pageTriggerLog(
       : `SELECT ${LIST_COLUMNS('page')}
            FROM (${branches.map((b) => `(${b})`).join('\nUNION ALL\n')}) AS page
           ORDER BY page.created_at DESC, page.id DESC LIMIT ${take}`;
-  const result = await pool.query<ListRowRecord>(sql, params.values);
+  const result = await pool.query<TriggerLogRowRecord>(sql, params.values);
   const rows = result.rows.map(toListRow);
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
@@ -385,7 +309,7 @@ export async function triggerLogRowsById(
 ): Promise<TriggerLogListRow[]> {
   if (ids.length === 0) return [];
   const { live, archive } = logTables(schemaName);
-  const result = await pool.query<ListRowRecord>(
+  const result = await pool.query<TriggerLogRowRecord>(
     `SELECT ${LIST_COLUMNS('r')} FROM (
        SELECT ${BRANCH_COLUMNS}, 'live'::text AS source FROM ${live} WHERE id = ANY($1::int[])
        UNION ALL
@@ -414,7 +338,7 @@ export async function triggerLogRow(
   const columns = `${BRANCH_COLUMNS}, txid::text AS txid, processed_tx::text AS processed_tx,
     sf_result, "values", old`;
   const result = await pool.query<
-    ListRowRecord & {
+    TriggerLogRowRecord & {
       txid: string | null;
       processed_tx: string | null;
       sf_result: number | null;

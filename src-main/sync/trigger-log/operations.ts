@@ -4,6 +4,7 @@
 
 import type pg from 'pg';
 import {
+  TRIGGER_LOG_ACTIONS,
   TRIGGER_LOG_STATES,
   qualifiedName,
   quoteIdentifier,
@@ -59,6 +60,21 @@ export interface TriggerLogEntry {
   source: TriggerLogSource;
 }
 
+/** A log row as the listing queries read it: times already ISO text, and which table it is in. */
+export interface TriggerLogRowRecord {
+  id: number;
+  state: string;
+  action: string;
+  table_name: string;
+  record_id: number;
+  sfid: string | null;
+  created: string | null;
+  updated: string | null;
+  processed: string | null;
+  sf_message: string | null;
+  source: TriggerLogSource;
+}
+
 /** Processed rows: what moves to the archive. */
 const PROCESSED_STATES = [
   'SUCCESS',
@@ -109,6 +125,91 @@ function toTime(value: string | Date, what: string): string {
   return date.toISOString();
 }
 
+/** Builds `$n` placeholders over one parameter list. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The states, checked against the trigger log's and upper-cased, each once. */
+export function checkedStates(states: readonly string[]): string[] {
+  const upper = [...new Set(states.map((s) => s.toUpperCase()))];
+  for (const state of upper) {
+    if (!(TRIGGER_LOG_STATES as readonly string[]).includes(state)) {
+      throw new TriggerLogOperationError(
+        `${JSON.stringify(state)} is not a trigger-log state; the states are ${TRIGGER_LOG_STATES.join(', ')}.`,
+      );
+    }
+  }
+  return upper;
+}
+
+/** The largest row id (Postgres integer): record_id and id are int4 columns. */
+const MAX_RECORD_ID = 2_147_483_647;
+
+/** The filter keys the CLI's list and the inspector's page share (state and sfid differ). */
+export interface LogRowConditions {
+  since?: string | Date;
+  until?: string | Date;
+  table?: string;
+  action?: string;
+  text?: string;
+  recordId?: number;
+}
+
+/**
+ * The shared conditions as SQL over the log's columns (live and archive have the same ones).
+ * The time conditions come first: they are what most indexes can start from. `textIn` says
+ * where `text` is looked for: the message only (the inspector, which has an index for it) or
+ * the message and the row's values (the CLI's wider search, a scan).
+ */
+export function logRowConditions(
+  filter: LogRowConditions,
+  params: Params,
+  textIn: 'message' | 'message-and-values',
+): string[] {
+  const where: string[] = [];
+  if (filter.since !== undefined) {
+    where.push(`created_at >= ${params.add(toTime(filter.since, 'The since time'))}::timestamptz`);
+  }
+  if (filter.until !== undefined) {
+    where.push(`created_at < ${params.add(toTime(filter.until, 'The until time'))}::timestamptz`);
+  }
+  if (filter.table !== undefined) where.push(`table_name = ${params.add(filter.table)}`);
+  if (filter.action !== undefined) {
+    const action = filter.action.toUpperCase();
+    if (!(TRIGGER_LOG_ACTIONS as readonly string[]).includes(action)) {
+      throw new TriggerLogOperationError(
+        `${JSON.stringify(filter.action)} is not a trigger-log action; use INSERT, UPDATE or DELETE.`,
+      );
+    }
+    where.push(`action = ${params.add(action)}`);
+  }
+  const text = filter.text?.trim() ?? '';
+  if (text !== '') {
+    const pattern = params.add(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(
+      textIn === 'message'
+        ? // IS NOT NULL lets the planner use the partial index of rows with a message.
+          `sf_message IS NOT NULL AND sf_message ILIKE ${pattern}`
+        : `(sf_message ILIKE ${pattern} OR "values" ILIKE ${pattern} OR old ILIKE ${pattern})`,
+    );
+  }
+  if (filter.recordId !== undefined) {
+    const id = filter.recordId;
+    if (!Number.isInteger(id) || id < 1 || id > MAX_RECORD_ID) {
+      throw new TriggerLogOperationError(
+        `The record id ${id} is not a row id (a whole number from 1 to ${MAX_RECORD_ID.toLocaleString('en-US')}); use the row's id in its table.`,
+      );
+    }
+    where.push(`record_id = ${params.add(id)}`);
+  }
+  return where;
+}
+
 function asObject(text: string | null): Record<string, string | null> | null {
   if (text === null) return null;
   return Object.fromEntries(parseHstore(text));
@@ -127,47 +228,14 @@ export async function listTriggerLog(
       `The page size ${limit} is out of range; ask for 1 to 10,000 rows.`,
     );
   }
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const params = new Params();
+  const param = (value: unknown) => params.add(value);
   const where: string[] = [];
   if (filter.state !== undefined) {
-    const states = (Array.isArray(filter.state) ? filter.state : [filter.state]).map((s) =>
-      s.toUpperCase(),
-    );
-    for (const state of states) {
-      if (!(TRIGGER_LOG_STATES as readonly string[]).includes(state)) {
-        throw new TriggerLogOperationError(
-          `${JSON.stringify(state)} is not a trigger-log state; the states are ${TRIGGER_LOG_STATES.join(', ')}.`,
-        );
-      }
-    }
+    const states = checkedStates(Array.isArray(filter.state) ? filter.state : [filter.state]);
     where.push(`state = ANY(${param(states)}::text[])`);
   }
-  if (filter.table !== undefined) where.push(`table_name = ${param(filter.table)}`);
-  if (filter.action !== undefined) {
-    const action = filter.action.toUpperCase();
-    if (!['INSERT', 'UPDATE', 'DELETE'].includes(action)) {
-      throw new TriggerLogOperationError(
-        `${JSON.stringify(filter.action)} is not a trigger-log action; use INSERT, UPDATE or DELETE.`,
-      );
-    }
-    where.push(`action = ${param(action)}`);
-  }
-  if (filter.since !== undefined) {
-    where.push(`created_at >= ${param(toTime(filter.since, 'The since time'))}::timestamptz`);
-  }
-  if (filter.until !== undefined) {
-    where.push(`created_at < ${param(toTime(filter.until, 'The until time'))}::timestamptz`);
-  }
-  if (filter.text !== undefined && filter.text !== '') {
-    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const p = param(pattern);
-    where.push(`(sf_message ILIKE ${p} OR "values" ILIKE ${p} OR old ILIKE ${p})`);
-  }
-  if (filter.recordId !== undefined) where.push(`record_id = ${param(filter.recordId)}`);
+  where.push(...logRowConditions(filter, params, 'message-and-values'));
   if (filter.sfid !== undefined) where.push(`sfid = ${param(filter.sfid)}`);
   if (filter.beforeId !== undefined) {
     // Keyset paging on (created_at, id): the row named by beforeId is in either table.
@@ -195,21 +263,9 @@ export async function listTriggerLog(
         ? select(archive, 'archive')
         : `SELECT * FROM ((${select(live, 'live')}) UNION ALL (${select(archive, 'archive')})) AS rows
             ORDER BY created_at DESC, id DESC LIMIT ${limit}`;
-  const result = await pool.query<{
-    id: number;
-    state: string;
-    action: string;
-    table_name: string;
-    record_id: number;
-    sfid: string | null;
-    created: string | null;
-    updated: string | null;
-    processed: string | null;
-    sf_message: string | null;
-    values: string | null;
-    old: string | null;
-    source: TriggerLogSource;
-  }>(sql, params);
+  const result = await pool.query<
+    TriggerLogRowRecord & { values: string | null; old: string | null }
+  >(sql, params.values);
   return result.rows.map((row) => ({
     id: row.id,
     state: row.state,

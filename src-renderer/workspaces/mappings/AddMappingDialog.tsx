@@ -3,7 +3,7 @@ import { useActiveProfiles } from '../../state/studio';
 import { filterObjects, indexObjects } from '../schema/object-filter';
 import { orgStateKey, useObjectList } from '../schema/object-store';
 import { CustomBadge, Highlight, Spinner } from '../schema/ObjectBits';
-import { Modal } from './Modal';
+import { Modal } from '../../components/Modal';
 import { messageOf } from './use-mappings-editor';
 
 /** More than a screenful is noise: typing narrows it. */
@@ -83,7 +83,8 @@ export function AddMappingDialog({
     <Modal
       label="Add a mapping"
       onClose={() => (adding ? undefined : onClose())}
-      className="map-add"
+      className="map-modal map-add"
+      boxClassName="map-modal__box"
     >
       <header className="map-modal__head">
         <h2>Add a mapping</h2>

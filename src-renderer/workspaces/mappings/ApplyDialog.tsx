@@ -3,7 +3,7 @@ import type { ApiResult, MappingsState } from '../../../src-shared/api';
 import type { MappingProblem } from '../../../src-shared/mapping';
 import { Spinner } from '../schema/ObjectBits';
 import { qualifiedColumns, type DdlPlan } from './change-summary';
-import { Modal } from './Modal';
+import { Modal } from '../../components/Modal';
 import { MOD } from './keys';
 import { messageOf } from './use-mappings-editor';
 
@@ -56,7 +56,8 @@ export function ApplyDialog({
     <Modal
       label="Apply the mappings"
       onClose={() => (busy ? undefined : onClose())}
-      className="map-apply"
+      className="map-modal map-apply"
+      boxClassName="map-modal__box"
     >
       <div
         onKeyDown={(e) => {

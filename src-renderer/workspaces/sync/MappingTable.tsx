@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { SyncMappingState } from '../../../src-shared/api';
 import { Icon } from '../../components/Icon';
+import { Modal } from '../../components/Modal';
 import { mappingRoute, navigate, triggerLogRoute } from '../../state/route';
 import {
   formatAgo,
@@ -271,10 +272,8 @@ function LoadProgress({
 }
 
 /**
- * Reload empties a table: the user says so first. A modal <dialog>: the page behind is inert,
- * focus stays inside, Esc cancels, and focus goes back to the Reload button afterwards.
- * (The Mapping editor has the same kind in mappings/Modal.tsx; the two should become one
- * shared component.)
+ * Reload empties a table: the user says so first, in a Modal (focus starts on Cancel, Esc
+ * cancels, and focus goes back to the Reload button afterwards).
  */
 function ReloadDialog({
   mapping,
@@ -287,54 +286,31 @@ function ReloadDialog({
   onCancel(): void;
   onConfirm(): void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  // Once, on mount: the dashboard re-renders every second and must not pull the focus back.
-  useEffect(() => {
-    const box = dialog.current;
-    const before = document.activeElement;
-    if (box && !box.open) box.showModal();
-    cancel.current?.focus();
-    return () => {
-      box?.close();
-      if (before instanceof HTMLElement) before.focus();
-    };
-  }, []);
   const qualified = schemaName ? `${schemaName}.${mapping.table}` : mapping.table;
   return (
-    <dialog
-      ref={dialog}
+    <Modal
       className="sync-modal"
+      boxClassName="sync-modal__box"
       role="alertdialog"
-      aria-labelledby="sync-reload-title"
-      aria-describedby="sync-reload-text"
-      onCancel={(e) => {
-        // Esc: the parent unmounts the dialog (closing it here would leave React's copy open).
-        e.preventDefault();
-        onCancel();
-      }}
-      onMouseDown={(e) => {
-        // A press on the backdrop lands on the <dialog> itself, outside its box.
-        if (e.target === e.currentTarget) onCancel();
-      }}
+      labelledBy="sync-reload-title"
+      describedBy="sync-reload-text"
+      onClose={onCancel}
     >
-      <div className="sync-modal__box">
-        <h2 id="sync-reload-title">Reload {mapping.objectName}?</h2>
-        <p id="sync-reload-text">
-          This empties <code>{qualified}</code> of its synced rows
-          {mapping.rowCount !== null ? ` (${formatCount(mapping.rowCount)} now)` : ''} and loads
-          every {mapping.objectName} record again from the org. Changes not yet sent to Salesforce
-          stay in the trigger log and go after the load.
-        </p>
-        <div className="sync-modal__actions">
-          <button ref={cancel} className="button" onClick={onCancel} title="Keep the table (Esc)">
-            Cancel
-          </button>
-          <button className="button button--danger" onClick={onConfirm}>
-            Empty and reload
-          </button>
-        </div>
+      <h2 id="sync-reload-title">Reload {mapping.objectName}?</h2>
+      <p id="sync-reload-text">
+        This empties <code>{qualified}</code> of its synced rows
+        {mapping.rowCount !== null ? ` (${formatCount(mapping.rowCount)} now)` : ''} and loads every{' '}
+        {mapping.objectName} record again from the org. Changes not yet sent to Salesforce stay in
+        the trigger log and go after the load.
+      </p>
+      <div className="sync-modal__actions">
+        <button data-autofocus className="button" onClick={onCancel} title="Keep the table (Esc)">
+          Cancel
+        </button>
+        <button className="button button--danger" onClick={onConfirm}>
+          Empty and reload
+        </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

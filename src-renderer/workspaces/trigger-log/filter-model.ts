@@ -11,6 +11,7 @@ import {
   type TriggerLogAction,
   type TriggerLogState,
 } from '../../../src-shared/mapping';
+import { toEighteenCharacterId } from '../../../src-shared/salesforce';
 import type { TriggerLogRouteFilter } from '../../state/route';
 
 export type TriggerLogSource = 'live' | 'archive' | 'both';
@@ -107,7 +108,7 @@ export function toApiFilter(filter: InspectorFilter, now: Date): TriggerLogFilte
   if (filter.until) api.until = new Date(filter.until).toISOString();
   if (filter.text?.trim()) api.text = filter.text.trim();
   if (filter.recordId !== undefined) api.recordId = filter.recordId;
-  if (filter.sfid) api.sfid = eighteenCharacterSfid(filter.sfid);
+  if (filter.sfid) api.sfid = toEighteenCharacterId(filter.sfid);
   return api;
 }
 
@@ -165,27 +166,6 @@ export function parseRecordQuery(text: string): RecordQuery {
 export function recordQueryText(filter: InspectorFilter): string {
   if (filter.recordId !== undefined) return String(filter.recordId);
   return filter.sfid ?? '';
-}
-
-const ID_SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/**
- * The trigger log stores 18-character sfids; a pasted 15-character one gets its checksum
- * suffix (reference/salesforce-rest.md §4.1). The soql room has the same helper but does not
- * export it through its door.
- */
-export function eighteenCharacterSfid(id: string): string {
-  if (!/^[a-zA-Z0-9]{15}$/.test(id)) return id;
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id.charCodeAt(chunk * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += ID_SUFFIX[bits];
-  }
-  return id + suffix;
 }
 
 // ---------------------------------------------------------------------------------------------
