@@ -69,7 +69,7 @@ export function createStudio(options: StudioOptions): Studio {
     log,
   });
   const explore = createExplore({ connections, cache, events, log });
-  const syncControl = createSyncControl({ connections, cache, events, log });
+  const syncControl = createSyncControl({ connections, profiles, settings, cache, events, log });
   const version = appVersion();
   const info = (): AppInfo => ({
     name: PRODUCT_NAME,

@@ -2,6 +2,8 @@
 import type { EventBus } from '../api';
 import type { Cache } from '../cache';
 import type { StudioConnections } from '../connections';
+import type { ProfilesService } from '../profiles';
+import type { SettingsService } from '../settings';
 import { createMappingsService } from './mappings-service';
 import { createSyncService } from './sync-service';
 import { createTriggerLogService } from './trigger-log-service';
@@ -9,6 +11,9 @@ import type { SyncControl } from './types';
 
 export interface SyncControlOptions {
   connections: StudioConnections;
+  /** The studio's own services: the active profiles, their names and versions. */
+  profiles: ProfilesService;
+  settings: SettingsService;
   cache: Cache;
   events: EventBus;
   log: (line: string) => void;

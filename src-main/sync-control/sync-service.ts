@@ -29,8 +29,6 @@ import {
   openPool,
   withReadTimeout,
 } from '../postgres';
-import { ProfilesService } from '../profiles';
-import { SettingsService } from '../settings';
 import {
   createSalesforceApi,
   createSyncEngine,
@@ -111,10 +109,7 @@ export function createSyncService(options: SyncControlOptions): SyncService & {
   mappingsApplied(): Promise<void>;
   close(): Promise<void>;
 } {
-  const { connections, cache, events } = options;
-  // Read-only views of the studio's settings and profiles (names, the active ids, versions).
-  const settings = new SettingsService(cache, events);
-  const profiles = new ProfilesService(cache);
+  const { connections, events, settings, profiles } = options;
 
   let run: Run | undefined;
   let starting = false;
