@@ -94,6 +94,22 @@ function firstPage(filter: InspectorFilter, key: string): Promise<ListAnswer> {
   );
 }
 
+/** The rows once a filter's first page has landed: they replace whatever was shown. */
+function withFirstPage(s: LogRowsState, key: string, page: ListAnswer): LogRowsState {
+  return {
+    ...s,
+    key,
+    rows: page.rows,
+    hasMore: page.hasMore,
+    loading: false,
+    error: null,
+    pending: [],
+    durationMs: page.durationMs,
+    renderSeq: s.renderSeq + 1,
+    renderReason: 'filter',
+  };
+}
+
 export interface LiveView {
   /** The grid shows its first row (new rows can go in without moving anything). */
   atTop(): boolean;
@@ -126,18 +142,7 @@ export function useLogRows(filter: InspectorFilter, view: LiveView) {
     firstPage(current, key).then(
       (page) => {
         if (cancelled || id !== request.current) return;
-        setState((s) => ({
-          key,
-          rows: page.rows,
-          hasMore: page.hasMore,
-          loading: false,
-          loadingMore: false,
-          error: null,
-          pending: [],
-          durationMs: page.durationMs,
-          renderSeq: s.renderSeq + 1,
-          renderReason: 'filter',
-        }));
+        setState((s) => ({ ...withFirstPage(s, key, page), loadingMore: false }));
       },
       (error: unknown) => {
         if (cancelled || id !== request.current) return;
@@ -289,18 +294,7 @@ export function useLogRows(filter: InspectorFilter, view: LiveView) {
       .then(
         (page) => {
           if (id !== request.current) return;
-          setState((s) => ({
-            ...s,
-            key: forKey,
-            rows: page.rows,
-            hasMore: page.hasMore,
-            loading: false,
-            error: null,
-            pending: [],
-            durationMs: page.durationMs,
-            renderSeq: s.renderSeq + 1,
-            renderReason: 'filter',
-          }));
+          setState((s) => withFirstPage(s, forKey, page));
         },
         (error: unknown) => {
           if (id !== request.current) return;
