@@ -293,7 +293,14 @@ export const apiContract = {
   'sync.log': method({
     summary: "The engine's recent events, oldest first (the live log keeps the last 1,000)",
     params: z
-      .object({ limit: z.number().int().min(1).max(1000).default(200) })
+      .object({
+        limit: z
+          .number()
+          .int()
+          .min(1, 'limit must be at least 1 line')
+          .max(1000, 'limit is at most 1,000: the log keeps its last 1,000 lines')
+          .default(200),
+      })
       .strict()
       .default({ limit: 200 }),
     result: z.object({ entries: z.array(SyncLogEntry) }),
@@ -313,7 +320,12 @@ export const apiContract = {
     params: z
       .object({
         filter: TriggerLogFilterJson.default({ source: 'both' }),
-        limit: z.number().int().min(1).max(1000).default(200),
+        limit: z
+          .number()
+          .int()
+          .min(1, 'limit must be at least 1 row')
+          .max(1000, 'limit is at most 1,000 rows a page; read on with beforeId')
+          .default(200),
         beforeId: postgresIntId('beforeId').optional(),
       })
       .strict(),
